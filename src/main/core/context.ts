@@ -1,0 +1,39 @@
+import type {
+  ChannelInput,
+  ChannelName,
+  ChannelOutput,
+  EventName,
+  EventPayload,
+} from '../../shared/contract';
+import type { Logger } from '../log/logger';
+import type { ReservationBook } from '../quota/reservations';
+import type { TrustStore } from '../store/trust-store';
+import type { QuotaService } from './quota-service';
+import type { SessionManager } from './session';
+
+/** Everything a handler may use. Built once by createCore. */
+export interface CoreContext {
+  sessions: SessionManager;
+  trust: TrustStore;
+  quota: QuotaService;
+  reservations: ReservationBook;
+  log: Logger;
+  now: () => number;
+  emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  settings: {
+    version: string;
+    defaultClusterUrl: string | null;
+    taskDeadlineMs: number;
+    taskPollMinMs: number;
+    probeTimeoutMs: number;
+  };
+}
+
+/** A channel's handler: parsed input in, output out; failures are thrown as AppError. */
+export type Handler<C extends ChannelName> = (
+  input: ChannelInput<C>,
+  context: CoreContext,
+) => Promise<ChannelOutput<C>>;
+
+/** A handler for some of the channels. */
+export type HandlerGroup<C extends ChannelName> = { [K in C]: Handler<K> };

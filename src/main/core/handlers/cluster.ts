@@ -1,0 +1,46 @@
+import { AppError } from '../../../shared/errors';
+import { fetchCertificate } from '../../pve/tls';
+import type { HandlerGroup } from '../context';
+
+/** Connecting to a cluster: its certificate, trusting it, its realms. */
+export const clusterHandlers: HandlerGroup<
+  'app:info' | 'cluster:probe' | 'cluster:trust' | 'cluster:realms'
+> = {
+  'app:info': async (_input, { settings }) => ({
+    version: settings.version,
+    defaultClusterUrl: settings.defaultClusterUrl,
+  }),
+
+  'cluster:probe': async ({ url }, { trust, settings }) => {
+    const presented = await fetchCertificate(url, settings.probeTimeoutMs);
+    const pin = trust.get(url);
+    const state = !pin ? 'new' : pin.fingerprint === presented.fingerprint ? 'trusted' : 'mismatch';
+    return { url, ...presented, pinnedFingerprint: pin?.fingerprint ?? null, trust: state };
+  },
+
+  'cluster:trust': async ({ url, fingerprint }, { trust, settings, log }) => {
+    // Pin only what the node presents right now: the renderer cannot make ProxDesk trust a
+    // fingerprint it made up or kept from an earlier probe of a different server.
+    const presented = await fetchCertificate(url, settings.probeTimeoutMs);
+    if (presented.fingerprint !== fingerprint) {
+      throw new AppError(
+        'CERT_MISMATCH',
+        `${url} now presents a different certificate from the one you compared. Nothing was trusted.`,
+        { pinnedFingerprint: fingerprint, presentedFingerprint: presented.fingerprint },
+      );
+    }
+    const pin = trust.pin(url, fingerprint);
+    log.info(`pinned the certificate of ${url}`);
+    return { url, fingerprint: pin.fingerprint };
+  },
+
+  'cluster:realms': async ({ url }, { sessions }) => {
+    const domains = await sessions.anonymousApi(url).domains();
+    return domains.map((domain) => ({
+      realm: domain.realm,
+      type: domain.type,
+      comment: domain.comment,
+      default: domain.default === true,
+    }));
+  },
+};

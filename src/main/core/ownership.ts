@@ -1,0 +1,75 @@
+import type { InstanceRef, InstanceSummary } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import type { ClusterResource, PveApi } from '../pve/api';
+import type { UserLimits } from '../quota/policy';
+
+/** A cluster row that is a guest with the fields ProxDesk relies on. */
+export type GuestResource = ClusterResource & { type: 'qemu' | 'lxc'; node: string; vmid: number };
+
+/**
+ * Whether a cluster row is a guest with node and vmid. Templates are guests too: their disks
+ * occupy storage, so they count against the quota like any other guest.
+ */
+export function isGuestRow(row: ClusterResource): row is GuestResource {
+  return (
+    (row.type === 'qemu' || row.type === 'lxc') && row.node !== undefined && row.vmid !== undefined
+  );
+}
+
+/** Whether a guest is in one of the user's pools. Only those may be changed. */
+export function isOwned(row: ClusterResource, limits: UserLimits): boolean {
+  return row.pool !== undefined && limits.pools.includes(row.pool);
+}
+
+/** A guest row as the instance list shows it. */
+export function toSummary(row: GuestResource): InstanceSummary {
+  return {
+    node: row.node,
+    type: row.type,
+    vmid: row.vmid,
+    name: row.name ?? `${row.type === 'qemu' ? 'VM' : 'CT'} ${row.vmid}`,
+    status: row.template ? 'template' : (row.status ?? 'unknown'),
+    pool: row.pool ?? null,
+    lock: row.lock ?? null,
+  };
+}
+
+/**
+ * Finds a guest the user owns among the cluster's rows. PVE may let a user read guests outside
+ * their pools; ProxDesk still refuses to change them, so every changing handler goes through here.
+ */
+export function ownedGuestIn(
+  rows: readonly ClusterResource[],
+  limits: UserLimits,
+  ref: InstanceRef,
+): GuestResource {
+  const row = rows.find(
+    (candidate): candidate is GuestResource =>
+      isGuestRow(candidate) && candidate.vmid === ref.vmid && candidate.type === ref.type,
+  );
+  if (!row) {
+    throw new AppError('NOT_FOUND', `There is no ${ref.type} guest ${ref.vmid} that you can see.`);
+  }
+  if (!isOwned(row, limits)) {
+    throw new AppError(
+      'NOT_OWNED',
+      `Guest ${ref.vmid} is not in one of your pools (${limits.pools.join(', ') || 'none'}), so ProxDesk will not change it.`,
+    );
+  }
+  if (row.node !== ref.node) {
+    throw new AppError(
+      'NOT_FOUND',
+      `Guest ${ref.vmid} is on node ${row.node} now, not ${ref.node}. Reload and try again.`,
+    );
+  }
+  return row;
+}
+
+/** Reads the cluster's guests and finds one the user owns. */
+export async function findOwnedGuest(
+  api: PveApi,
+  limits: UserLimits,
+  ref: InstanceRef,
+): Promise<GuestResource> {
+  return ownedGuestIn(await api.guests(), limits, ref);
+}

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { pvePath, type Credentials, type PveConnection } from './connection';
+
+// Typed wrappers for the PVE endpoints ProxDesk calls, each with the schema of its answer.
+// PVE returns several numbers as strings on some endpoints (an lxc vmid in /nodes/<n>/lxc,
+// memory, cpulimit), so numeric fields are read leniently and turned into numbers here, once.
+
+const looseNumber = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
+const looseFlag = z
+  .union([z.boolean(), z.number(), z.string()])
+  .transform((v) => v === true || v === 1 || v === '1');
+
+/** A realm from `/access/domains`. */
+export const domainSchema = z.object({
+  realm: z.string(),
+  type: z.string(),
+  comment: z.string().optional(),
+  default: looseFlag.optional(),
+});
+
+/** The answer of `POST /access/ticket`. */
+export const ticketSchema = z.object({
+  ticket: z.string(),
+  CSRFPreventionToken: z.string().optional(),
+  username: z.string(),
+  NeedTFA: looseFlag.optional(),
+});
+
+/** One row of `/cluster/resources`. */
+export const resourceSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  node: z.string().optional(),
+  vmid: looseNumber.optional(),
+  name: z.string().optional(),
+  status: z.string().optional(),
+  pool: z.string().optional(),
+  lock: z.string().optional(),
+  template: looseFlag.optional(),
+  maxcpu: looseNumber.optional(),
+  storage: z.string().optional(),
+});
+
+/** A row of `/cluster/resources`. */
+export type ClusterResource = z.infer<typeof resourceSchema>;
+
+/** A guest config as PVE returns it, with its digest. */
+export const guestConfigSchema = z.looseObject({ digest: z.string() });
+
+/** A guest config: every key as PVE wrote it, plus the digest. */
+export type GuestConfig = z.infer<typeof guestConfigSchema>;
+
+/** One volume of a storage content listing. */
+export const storageContentSchema = z.object({
+  volid: z.string(),
+  size: looseNumber.optional(),
+  format: z.string().optional(),
+  content: z.string().optional(),
+  vmid: looseNumber.optional(),
+});
+
+/** A storage volume as listed by PVE. */
+export type StorageVolume = z.infer<typeof storageContentSchema>;
+
+/** A task's state from `/nodes/<node>/tasks/<upid>/status`. */
+export const taskStatusSchema = z.object({
+  status: z.enum(['running', 'stopped']),
+  exitstatus: z.string().optional(),
+});
+
+/** Task log lines. */
+export const taskLogSchema = z.array(z.object({ n: looseNumber, t: z.string() }));
+
+const upidSchema = z.string().startsWith('UPID:');
+
+/** The typed PVE API over one connection and one set of credentials. */
+export class PveApi {
+  constructor(
+    readonly connection: PveConnection,
+    private readonly credentials: () => Credentials | null,
+  ) {}
+
+  /** The realms offered for sign-in; needs no credentials. */
+  domains(): Promise<z.infer<typeof domainSchema>[]> {
+    return this.connection.call({ method: 'GET', path: '/access/domains' }, z.array(domainSchema));
+  }
+
+  /** Every guest the user may see, cluster-wide. */
+  guests(): Promise<ClusterResource[]> {
+    const call = { method: 'GET', path: '/cluster/resources', params: { type: 'vm' } } as const;
+    return this.connection.call(call, z.array(resourceSchema), this.credentials());
+  }
+
+  /** A guest's current config. */
+  config(node: string, type: 'qemu' | 'lxc', vmid: number): Promise<GuestConfig> {
+    const path = pvePath`/nodes/${node}/${type}/${vmid}/config`;
+    return this.connection.call({ method: 'GET', path }, guestConfigSchema, this.credentials());
+  }
+
+  /** The volumes on one storage as seen from one node. */
+  storageContent(node: string, storage: string, vmid?: number): Promise<StorageVolume[]> {
+    const path = pvePath`/nodes/${node}/storage/${storage}/content`;
+    const call = { method: 'GET', path, params: { vmid } } as const;
+    return this.connection.call(call, z.array(storageContentSchema), this.credentials());
+  }
+
+  /** Starts a disk resize; returns the task's UPID. */
+  resize(
+    node: string,
+    type: 'qemu' | 'lxc',
+    vmid: number,
+    params: { disk: string; size: string; digest: string },
+  ): Promise<string> {
+    const path = pvePath`/nodes/${node}/${type}/${vmid}/resize`;
+    return this.connection.call({ method: 'PUT', path, params }, upidSchema, this.credentials());
+  }
+
+  /** A task's state. */
+  taskStatus(node: string, upid: string): Promise<z.infer<typeof taskStatusSchema>> {
+    const path = pvePath`/nodes/${node}/tasks/${upid}/status`;
+    return this.connection.call({ method: 'GET', path }, taskStatusSchema, this.credentials());
+  }
+
+  /** Task log lines from line `start` on. */
+  taskLog(node: string, upid: string, start: number): Promise<z.infer<typeof taskLogSchema>> {
+    const path = pvePath`/nodes/${node}/tasks/${upid}/log`;
+    const call = { method: 'GET', path, params: { start, limit: 500 } } as const;
+    return this.connection.call(call, taskLogSchema, this.credentials());
+  }
+}

@@ -1,0 +1,86 @@
+import { AppError } from '../../shared/errors';
+import type { TaskOutcome } from '../../shared/contract';
+import type { PveApi } from './api';
+
+/** What a follower reports while a task runs. */
+export interface TaskProgress {
+  upid: string;
+  node: string;
+  state: 'running' | 'stopped';
+  lines: string[];
+  exitStatus: string | null;
+}
+
+/** How to follow a task. */
+export interface FollowOptions {
+  onProgress?: (progress: TaskProgress) => void;
+  /** Give up after this long; the task may still run on PVE. */
+  deadlineMs?: number;
+  /** First poll interval; it grows by half each poll up to `maxIntervalMs`. */
+  minIntervalMs?: number;
+  maxIntervalMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The node a UPID belongs to (its second field). */
+export function nodeOfUpid(upid: string): string {
+  const node = upid.split(':')[1];
+  if (!node) throw new AppError('PVE_ERROR', `PVE returned a malformed task id: ${upid}`);
+  return node;
+}
+
+/** Classifies a stopped task's exit status the way PVE does. */
+export function classifyExitStatus(exitStatus: string): TaskOutcome['status'] {
+  if (exitStatus === 'OK') return 'ok';
+  // `WARNINGS: <n>` is PVE's success-with-warnings.
+  if (/^WARNINGS: \d+$/.test(exitStatus)) return 'warnings';
+  return 'failed';
+}
+
+/**
+ * Follows a PVE task to its end with adaptive polling, streaming new log lines. Resolves with
+ * the outcome (including failure); rejects with TASK_TIMEOUT when the deadline passes first.
+ */
+export async function followTask(
+  api: PveApi,
+  upid: string,
+  options: FollowOptions = {},
+): Promise<TaskOutcome> {
+  const node = nodeOfUpid(upid);
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? defaultSleep;
+  const deadline = now() + (options.deadlineMs ?? 10 * 60_000);
+  let interval = options.minIntervalMs ?? 250;
+  const maxInterval = options.maxIntervalMs ?? 2_000;
+  let nextLine = 0;
+
+  for (;;) {
+    const status = await api.taskStatus(node, upid);
+    const log = await api.taskLog(node, upid, nextLine);
+    // PVE numbers log lines from 1 and answers `start` as the 0-based line to begin with.
+    const fresh = log.filter((line) => line.n > nextLine && line.t !== 'no content');
+    if (fresh.length > 0) nextLine = Math.max(...fresh.map((line) => line.n));
+    const exitStatus = status.status === 'stopped' ? (status.exitstatus ?? 'unknown') : null;
+    options.onProgress?.({
+      upid,
+      node,
+      state: status.status,
+      lines: fresh.map((line) => line.t),
+      exitStatus,
+    });
+    if (exitStatus !== null) return { upid, status: classifyExitStatus(exitStatus), exitStatus };
+    if (now() + interval > deadline) {
+      throw new AppError(
+        'TASK_TIMEOUT',
+        `The PVE task did not finish in time and may still be running; check it in the task list.`,
+        { upid },
+      );
+    }
+    await sleep(interval);
+    interval = Math.min(maxInterval, Math.round(interval * 1.5));
+  }
+}

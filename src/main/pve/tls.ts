@@ -1,0 +1,127 @@
+import { connect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { isIP } from 'node:net';
+import { Agent, buildConnector } from 'undici';
+import { AppError } from '../../shared/errors';
+import { PinMismatchError, mapTransportError } from './errors';
+
+/** What a node presents on a TLS handshake. */
+export interface PresentedCertificate {
+  fingerprint: string;
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+}
+
+/** Options for the pinned dispatcher of one node. */
+export interface PinnedDispatcherOptions {
+  connectTimeoutMs?: number;
+  /** Idle keep-alive sockets are closed after this long. */
+  keepAliveTimeoutMs?: number;
+  /** Sockets open at once to the node. */
+  connections?: number;
+}
+
+function describeName(name: PeerCertificate['subject'] | undefined): string {
+  if (!name) return '';
+  return Object.entries(name)
+    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : String(value)}`)
+    .join(', ');
+}
+
+function hostAndPort(url: string): { host: string; port: number } {
+  const parsed = new URL(url);
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  return { host, port: parsed.port ? Number(parsed.port) : 443 };
+}
+
+/**
+ * Connects once to read the certificate a node presents, without trusting it. Only the
+ * fingerprint is used, to show the user and to compare with the pin; no data is exchanged.
+ */
+export async function fetchCertificate(
+  url: string,
+  timeoutMs = 10_000,
+): Promise<PresentedCertificate> {
+  const { host, port } = hostAndPort(url);
+  return new Promise((resolve, reject) => {
+    const socket: TLSSocket = connect({
+      host,
+      port,
+      // An IP address is not a valid SNI name.
+      servername: isIP(host) ? undefined : host,
+      rejectUnauthorized: false,
+      timeout: timeoutMs,
+    });
+    const fail = (error: unknown): void => {
+      socket.destroy();
+      reject(mapTransportError(error, { url }));
+    };
+    socket.once('secureConnect', () => {
+      const certificate = socket.getPeerCertificate();
+      socket.end();
+      if (!certificate.fingerprint256) {
+        reject(new AppError('TLS_ERROR', `${url} presented no certificate.`));
+        return;
+      }
+      resolve({
+        fingerprint: certificate.fingerprint256,
+        subject: describeName(certificate.subject),
+        issuer: describeName(certificate.issuer),
+        validFrom: new Date(certificate.valid_from).toISOString(),
+        validTo: new Date(certificate.valid_to).toISOString(),
+      });
+    });
+    socket.once('timeout', () => {
+      const error = Object.assign(new Error(`connect to ${url} timed out`), {
+        code: 'UND_ERR_CONNECT_TIMEOUT',
+      });
+      fail(error);
+    });
+    socket.once('error', fail);
+  });
+}
+
+/**
+ * An undici dispatcher for one node that accepts exactly the pinned certificate and nothing
+ * else. Chain verification is off because PVE's certificates are self-signed; the fingerprint
+ * check below replaces it and fails closed. Node skips checkServerIdentity once chain
+ * verification fails, so the check has to run on the connected socket itself.
+ */
+export function createPinnedDispatcher(
+  url: string,
+  pinnedFingerprint: string,
+  options: PinnedDispatcherOptions = {},
+): Agent {
+  const { host, port } = hostAndPort(url);
+  const connectTls = buildConnector({
+    rejectUnauthorized: false,
+    // A resumed TLS session carries no peer certificate to check.
+    maxCachedSessions: 0,
+    timeout: options.connectTimeoutMs ?? 10_000,
+  });
+  return new Agent({
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
+    connections: options.connections ?? 8,
+    connect(connectOptions, callback) {
+      const targetPort = connectOptions.port ? Number(connectOptions.port) : 443;
+      if (connectOptions.hostname.replace(/^\[|\]$/g, '') !== host || targetPort !== port) {
+        callback(new Error(`refusing to connect to ${connectOptions.hostname}: not ${url}`), null);
+        return;
+      }
+      connectTls(connectOptions, (error, socket) => {
+        if (error || !socket) {
+          callback(error ?? new Error('no socket'), null);
+          return;
+        }
+        const presented = (socket as TLSSocket).getPeerCertificate?.().fingerprint256;
+        if (presented !== pinnedFingerprint) {
+          socket.destroy();
+          callback(new PinMismatchError(pinnedFingerprint, presented ?? 'none'), null);
+          return;
+        }
+        callback(null, socket);
+      });
+    },
+  });
+}

@@ -1,0 +1,76 @@
+import { AppError } from '../../shared/errors';
+import { nodeNameSchema, storageIdSchema } from '../../shared/ids';
+import type { ResourceDelta } from './approve';
+import type { UserLimits } from './limits';
+import type { QuantityUnit } from './units';
+import type { Usage } from './usage';
+
+// The numeric quota resources, and the checks every number passes before the engine uses it: a
+// NaN or an infinity must never turn into a quiet "fits".
+
+/** The numeric resources: their field in usage, limits and deltas, id, label and unit. */
+export const numericResources: ReadonlyArray<{
+  field: 'cores' | 'memoryBytes' | 'swapBytes' | 'networkBytesPerSecond';
+  resource: string;
+  label: string;
+  unit: QuantityUnit;
+}> = [
+  { field: 'cores', resource: 'cores', label: 'Cores', unit: 'count' },
+  { field: 'memoryBytes', resource: 'memory', label: 'Memory', unit: 'bytes' },
+  { field: 'swapBytes', resource: 'swap', label: 'Swap', unit: 'bytes' },
+  {
+    field: 'networkBytesPerSecond',
+    resource: 'network',
+    label: 'Network rate',
+    unit: 'bytesPerSecond',
+  },
+];
+
+function finite(value: unknown, what: string): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new AppError('INVALID_INPUT', `${what} must be a finite number.`);
+  }
+}
+
+/** Throws INVALID_INPUT unless the change names a valid node and storages, with finite numbers. */
+export function checkDelta(delta: ResourceDelta): void {
+  if (!nodeNameSchema.safeParse(delta?.node).success) {
+    throw new AppError('INVALID_INPUT', 'A change must name a valid node.');
+  }
+  for (const { field, label } of numericResources) {
+    if (delta[field] !== undefined) finite(delta[field], `The change in ${label.toLowerCase()}`);
+  }
+  for (const [storage, bytes] of Object.entries(delta.storageBytes ?? {})) {
+    if (!storageIdSchema.safeParse(storage).success) {
+      throw new AppError('INVALID_INPUT', 'A change names a storage whose id is not valid.');
+    }
+    finite(bytes, `The change on storage ${storage}`);
+  }
+}
+
+/** Throws INVALID_INPUT unless every number of the usage is finite. */
+export function checkUsage(usage: Usage): void {
+  for (const { field, label } of numericResources) {
+    finite(usage[field], `${label} in use`);
+    for (const [node, counts] of Object.entries(usage.perNode)) {
+      finite(counts[field], `${label} in use on ${node}`);
+    }
+  }
+  for (const [storage, bytes] of Object.entries(usage.storageBytes)) {
+    finite(bytes, `Storage ${storage} in use`);
+  }
+}
+
+/** Throws INVALID_INPUT unless every limit is null or finite. */
+export function checkLimits(limits: UserLimits): void {
+  for (const { field, label } of numericResources) {
+    const { max, perNode } = limits[field];
+    if (max !== null) finite(max, `The ${label.toLowerCase()} limit`);
+    for (const [node, value] of Object.entries(perNode)) {
+      finite(value, `The ${label.toLowerCase()} limit on ${node}`);
+    }
+  }
+  for (const [storage, { maxBytes }] of Object.entries(limits.storage)) {
+    if (maxBytes !== null) finite(maxBytes, `The limit on storage ${storage}`);
+  }
+}

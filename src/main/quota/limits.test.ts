@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { GiB } from '../../shared/units';
+import {
+  isBusAllowed,
+  isNodeAllowed,
+  isVmidAllowed,
+  resolveUserLimits,
+  type UserLimits,
+} from './limits';
+import { parsePolicy, type Policy } from './policy';
+
+function policyOf(json: Record<string, unknown>): Policy {
+  const result = parsePolicy({ version: 1, ...json });
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.policy;
+}
+
+function resolved(policy: Policy, userid: string, groups?: string[]): UserLimits {
+  const limits = resolveUserLimits(policy, userid, groups);
+  if (limits === null) throw new Error(`no limits for ${userid}`);
+  return limits;
+}
+
+const layered = policyOf({
+  users: {
+    'alice@pve': {
+      pools: ['alice', 'shared'],
+      cores: { max: 16 },
+      storage: { tank: { max: '10GiB' } },
+    },
+    'carol@pve': { memory: { max: null } },
+  },
+  pools: {
+    alice: { cores: { max: 4 }, memory: { max: '8GiB' }, storage: { tank: { max: '1GiB' } } },
+    shared: {
+      memory: { max: '12GiB', perNode: { pve1: '4GiB' } },
+      storage: { 'local-lvm': { max: '50GiB', buses: ['scsi'] } },
+      nodes: ['pve2'],
+    },
+  },
+  groups: {
+    students: {
+      pools: ['students'],
+      cores: { max: 2 },
+      memory: { max: '2GiB' },
+      swap: { max: '1GiB' },
+      nodes: ['pve1'],
+      vmids: { min: 500, max: 599 },
+    },
+    staff: {
+      cores: { max: 32 },
+      swap: { max: '4GiB' },
+      nodes: ['pve3'],
+      vmids: { min: 900, max: 999 },
+    },
+  },
+});
+
+describe('resolveUserLimits', () => {
+  it("takes a field from the user's own entry first", () => {
+    const limits = resolved(layered, 'alice@pve', ['students']);
+
+    expect(limits.cores.max).toBe(16);
+    expect(limits.storage.tank).toEqual({
+      maxBytes: 10 * GiB,
+      buses: ['ide', 'sata', 'scsi', 'virtio', 'efidisk', 'tpmstate', 'rootfs', 'mp'],
+    });
+  });
+
+  it("takes a field the user entry leaves out from the user's pools, the most generous first", () => {
+    const limits = resolved(layered, 'alice@pve', ['students']);
+
+    // Pools alice (8 GiB) and shared (12 GiB) both set memory: the larger max wins, whole.
+    expect(limits.memoryBytes).toEqual({ max: 12 * GiB, perNode: { pve1: 4 * GiB } });
+    expect(limits.storage['local-lvm']).toEqual({ maxBytes: 50 * GiB, buses: ['scsi'] });
+    expect(limits.nodes).toEqual(['pve2']);
+  });
+
+  it('takes what neither the user nor the pools set from the groups', () => {
+    const limits = resolved(layered, 'alice@pve', ['students']);
+
+    expect(limits.swapBytes.max).toBe(GiB);
+    expect(limits.vmidRanges).toEqual([{ min: 500, max: 599 }]);
+  });
+
+  it("uses the user's own pools, not the groups' pools", () => {
+    expect(resolved(layered, 'alice@pve', ['students']).pools).toEqual(['alice', 'shared']);
+  });
+
+  it('joins lists and picks the larger limit among several groups', () => {
+    const limits = resolved(layered, 'dave@pve', ['students', 'staff']);
+
+    expect(limits.cores.max).toBe(32);
+    expect(limits.swapBytes.max).toBe(4 * GiB);
+    expect(limits.nodes).toEqual(['pve1', 'pve3']);
+    expect(limits.vmidRanges).toEqual([
+      { min: 900, max: 999 },
+      { min: 500, max: 599 },
+    ]);
+    expect(limits.pools).toEqual(['students']);
+  });
+
+  it('treats an explicit null max as no limit, overriding a lower level', () => {
+    const limits = resolved(layered, 'carol@pve', ['students']);
+
+    expect(limits.memoryBytes.max).toBeNull();
+    expect(limits.cores.max).toBe(2);
+  });
+
+  it('gives no limits, any node and any vmid when nothing is set', () => {
+    const limits = resolved(policyOf({ users: { 'erin@pve': {} } }), 'erin@pve');
+
+    expect(limits.cores).toEqual({ max: null, perNode: {} });
+    expect(limits.networkBytesPerSecond).toEqual({
+      max: null,
+      perNode: {},
+      unlimitedRateCost: null,
+    });
+    expect(limits.nodes).toBeNull();
+    expect(limits.vmidRanges).toBeNull();
+    expect(limits.pools).toEqual([]);
+    expect(limits.backups).toEqual({ max: null });
+  });
+
+  it('returns null for a user named neither directly nor through a group', () => {
+    expect(resolveUserLimits(layered, 'mallory@pve')).toBeNull();
+    expect(resolveUserLimits(layered, 'mallory@pve', ['nobody', 'toString'])).toBeNull();
+  });
+
+  it('converts templates to base units and keeps the first of a name', () => {
+    const policy = policyOf({
+      users: {
+        'alice@pve': {
+          templates: [
+            {
+              name: 'small',
+              type: 'lxc',
+              config: { cores: 1 },
+              cost: { cores: 1, memory: '512MiB' },
+            },
+          ],
+        },
+      },
+    });
+
+    expect(resolved(policy, 'alice@pve').templates).toEqual([
+      {
+        name: 'small',
+        type: 'lxc',
+        description: null,
+        config: { cores: 1 },
+        cost: {
+          cores: 1,
+          memoryBytes: 512 * 1024 * 1024,
+          swapBytes: 0,
+          networkBytesPerSecond: 0,
+          storageBytes: {},
+        },
+      },
+    ]);
+  });
+});
+
+describe('placement checks', () => {
+  const limits = resolved(layered, 'alice@pve', ['students']);
+  const open = resolved(policyOf({ users: { 'erin@pve': {} } }), 'erin@pve');
+
+  it('allows only the listed nodes', () => {
+    expect(isNodeAllowed(limits, 'pve2')).toBe(true);
+    expect(isNodeAllowed(limits, 'pve1')).toBe(false);
+    expect(isNodeAllowed(open, 'anything')).toBe(true);
+  });
+
+  it('allows vmids inside a range, inclusive', () => {
+    expect(isVmidAllowed(limits, 500)).toBe(true);
+    expect(isVmidAllowed(limits, 599)).toBe(true);
+    expect(isVmidAllowed(limits, 600)).toBe(false);
+    expect(isVmidAllowed(limits, 550.5)).toBe(false);
+    expect(isVmidAllowed(open, 123)).toBe(true);
+  });
+
+  it('allows a bus on a storage only when the storage entry lists it', () => {
+    expect(isBusAllowed(limits, 'local-lvm', 'scsi')).toBe(true);
+    expect(isBusAllowed(limits, 'local-lvm', 'ide')).toBe(false);
+    expect(isBusAllowed(limits, 'unlisted', 'ide')).toBe(true);
+    expect(isBusAllowed(limits, 'constructor', 'ide')).toBe(true);
+  });
+});

@@ -1,0 +1,203 @@
+import { nodeNameSchema } from '../../shared/ids';
+import { MiB } from '../../shared/units';
+import { parseGuestNetworks } from '../pve/networks';
+import { parsePropertyString } from '../pve/property-string';
+import { parseGuestVolumes } from '../pve/volumes';
+import { own, type UserLimits } from './limits';
+
+// A user's usage, derived from the configs of the guests in the user's pools. Nothing here is
+// stored: the same guests give the same usage, whatever order their config keys come in.
+
+/** One guest as usage needs it: where it is, whose pool, and its config as PVE returned it. */
+export interface GuestForUsage {
+  node: string;
+  type: 'qemu' | 'lxc';
+  vmid: number;
+  pool: string | null;
+  config: Readonly<Record<string, unknown>>;
+  /** Cores of the guest's host (`maxcpu` of /cluster/resources), for an lxc without `cores`. */
+  hostCores?: number;
+}
+
+/** Usage on one node. */
+export interface NodeUsage {
+  cores: number;
+  memoryBytes: number;
+  swapBytes: number;
+  networkBytesPerSecond: number;
+}
+
+/** What a user's guests use, in base units, with the config values that could not be counted. */
+export interface Usage {
+  cores: number;
+  memoryBytes: number;
+  swapBytes: number;
+  networkBytesPerSecond: number;
+  storageBytes: Record<string, number>;
+  perNode: Record<string, NodeUsage>;
+  problems: { vmid: number; key: string; reason: string }[];
+}
+
+/**
+ * What one interface without a rate limit (no `rate`, or `rate=0`) counts as: the policy's
+ * `unlimitedRateCost`, else the whole limit (global, else the node's), so it is never free.
+ */
+export function unlimitedInterfaceCost(limits: UserLimits, node: string): number {
+  const network = limits.networkBytesPerSecond;
+  return network.unlimitedRateCost ?? network.max ?? own(network.perNode, node) ?? 0;
+}
+
+/**
+ * Computes a user's usage from the guests in the user's pools. Sizes missing from a volume string
+ * are asked of `volumeSize` (e.g. from a storage listing); a volume attached to several slots or
+ * guests counts once.
+ */
+export function computeUsage(
+  limits: UserLimits,
+  guests: readonly GuestForUsage[],
+  volumeSize?: (volume: string) => number | undefined,
+): Usage {
+  const usage: Usage = {
+    cores: 0,
+    memoryBytes: 0,
+    swapBytes: 0,
+    networkBytesPerSecond: 0,
+    storageBytes: {},
+    perNode: {},
+    problems: [],
+  };
+  const volumes = new Map<string, { storage: string; sizeBytes: number }>();
+
+  for (const guest of guests) {
+    if (guest.pool === null || !limits.pools.includes(guest.pool)) continue;
+    const problem = (key: string, reason: string): void => {
+      usage.problems.push({ vmid: guest.vmid, key, reason });
+    };
+    if (!nodeNameSchema.safeParse(guest.node).success) {
+      problem('node', 'the guest is on a node whose name is not valid');
+      continue;
+    }
+
+    const counted = countGuest(limits, guest, problem);
+    const node = own(usage.perNode, guest.node) ?? emptyNode();
+    for (const field of ['cores', 'memoryBytes', 'swapBytes', 'networkBytesPerSecond'] as const) {
+      usage[field] += counted[field];
+      node[field] += counted[field];
+    }
+    usage.perNode[guest.node] = node;
+
+    const { volumes: found, problems } = parseGuestVolumes(guest.type, guest.config);
+    for (const { key, reason } of problems) problem(key, reason);
+    for (const volume of found) {
+      if (volume.storage === null || (volume.kind !== 'disk' && volume.kind !== 'unused')) continue;
+      const sizeBytes = volume.sizeBytes ?? validSize(volumeSize?.(volume.volume));
+      if (sizeBytes === null) {
+        problem(volume.key, `the size of ${volume.volume} is not known`);
+        continue;
+      }
+      // The same volume in two slots (or two guests) is one volume on the storage.
+      const seen = volumes.get(volume.volume);
+      if (seen === undefined || seen.sizeBytes < sizeBytes) {
+        volumes.set(volume.volume, { storage: volume.storage, sizeBytes });
+      }
+    }
+  }
+
+  for (const { storage, sizeBytes } of volumes.values()) {
+    usage.storageBytes[storage] = (own(usage.storageBytes, storage) ?? 0) + sizeBytes;
+  }
+  usage.problems.sort(
+    (a, b) => a.vmid - b.vmid || a.key.localeCompare(b.key, 'en', { numeric: true }),
+  );
+  return usage;
+}
+
+function emptyNode(): NodeUsage {
+  return { cores: 0, memoryBytes: 0, swapBytes: 0, networkBytesPerSecond: 0 };
+}
+
+function validSize(size: number | undefined): number | null {
+  return size !== undefined && Number.isSafeInteger(size) && size >= 0 ? size : null;
+}
+
+type Problem = (key: string, reason: string) => void;
+
+/** Cores, memory, swap and network of one guest; a value that cannot be read counts 0. */
+function countGuest(limits: UserLimits, guest: GuestForUsage, problem: Problem): NodeUsage {
+  const { config } = guest;
+  const { unset } = limits;
+  const result = emptyNode();
+
+  if (guest.type === 'qemu') {
+    const cores = readWhole(config, 'cores', problem, 1) ?? unset.qemuCores;
+    const sockets = readWhole(config, 'sockets', problem, 1) ?? unset.qemuSockets;
+    result.cores = cores * sockets;
+    const memoryMiB = readWhole(config, 'memory', problem, 16, 'current');
+    result.memoryBytes = memoryMiB === undefined ? unset.qemuMemoryBytes : memoryMiB * MiB;
+  } else {
+    result.cores = readWhole(config, 'cores', problem, 1) ?? lxcUnsetCores(limits, guest, problem);
+    const memoryMiB = readWhole(config, 'memory', problem, 16);
+    result.memoryBytes = memoryMiB === undefined ? unset.lxcMemoryBytes : memoryMiB * MiB;
+    const swapMiB = readWhole(config, 'swap', problem, 0);
+    result.swapBytes = swapMiB === undefined ? unset.lxcSwapBytes : swapMiB * MiB;
+  }
+
+  const { networks, problems } = parseGuestNetworks(guest.type, config);
+  for (const { key, reason } of problems) problem(key, reason);
+  for (const network of networks) {
+    result.networkBytesPerSecond +=
+      network.rateBytesPerSecond ?? unlimitedInterfaceCost(limits, guest.node);
+  }
+  return result;
+}
+
+function lxcUnsetCores(limits: UserLimits, guest: GuestForUsage, problem: Problem): number {
+  if (limits.unset.lxcCores !== 'host') return limits.unset.lxcCores;
+  if (
+    guest.hostCores !== undefined &&
+    Number.isSafeInteger(guest.hostCores) &&
+    guest.hostCores > 0
+  ) {
+    return guest.hostCores;
+  }
+  problem(
+    'cores',
+    "cores is unset, so the container may use every host core, and the host's core count is not known",
+  );
+  return 0;
+}
+
+/**
+ * A whole-number config value, which PVE may send as a number or a string (and `memory` of qemu
+ * as a property string `current=4096`). Undefined when unset; a bad value is a problem and 0.
+ */
+function readWhole(
+  config: Readonly<Record<string, unknown>>,
+  key: string,
+  problem: Problem,
+  minimum: number,
+  defaultKey?: string,
+): number | undefined {
+  if (!Object.hasOwn(config, key) || config[key] === undefined) return undefined;
+  let value: unknown = config[key];
+  if (typeof value === 'string' && defaultKey !== undefined && value.includes('=')) {
+    try {
+      value = parsePropertyString(value, defaultKey).get(defaultKey);
+    } catch (error) {
+      problem(key, error instanceof Error ? error.message : 'unreadable');
+      return 0;
+    }
+  }
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  // 2^32 is far above any real core count or memory in MiB, and keeps byte sums exact.
+  if (
+    typeof number !== 'number' ||
+    !Number.isSafeInteger(number) ||
+    number < minimum ||
+    number > 2 ** 32
+  ) {
+    problem(key, `expected a whole number of at least ${minimum}`);
+    return 0;
+  }
+  return number;
+}

@@ -1,0 +1,52 @@
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { AuthLayout } from '../components/auth-layout';
+import { ErrorMessage } from '../components/error-message';
+import { Notice } from '../components/notice';
+import { Loading } from '../components/spinner';
+import { realmsQuery } from '../features/cluster/cluster-queries';
+import { SignInForm } from '../features/session/sign-in-form';
+
+/** Props of the second step. */
+export interface SignInPageProps {
+  clusterUrl: string;
+  /** Shown above the form, e.g. after the session ended. */
+  notice: string | null;
+  onChangeCluster: () => void;
+}
+
+/** Step two: realm, user name and password for the chosen cluster. */
+export function SignInPage({ clusterUrl, notice, onChangeCluster }: SignInPageProps): ReactNode {
+  const realms = useQuery(realmsQuery(clusterUrl));
+  const host = new URL(clusterUrl).host;
+
+  return (
+    <AuthLayout
+      title="Sign in"
+      testId="sign-in-page"
+      lead={
+        <>
+          to{' '}
+          <span className="mono" data-testid="sign-in-cluster">
+            {host}
+          </span>{' '}
+          <button type="button" className="link-button" onClick={onChangeCluster}>
+            Use another cluster
+          </button>
+        </>
+      }
+    >
+      {notice !== null ? <Notice testId="sign-in-notice">{notice}</Notice> : null}
+      {realms.isPending ? <Loading>Asking the cluster how you can sign in…</Loading> : null}
+      {realms.isError ? (
+        <ErrorMessage
+          error={realms.error}
+          title="Could not read the sign-in options"
+          onRetry={() => void realms.refetch()}
+          testId="realms-error"
+        />
+      ) : null}
+      {realms.data ? <SignInForm clusterUrl={clusterUrl} realms={realms.data} /> : null}
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,39 @@
+// Channel and event names as plain data, for the preload: a sandboxed preload can load nothing
+// but Electron's own modules, so it must not pull in the schemas. `contract.ts` checks at compile
+// time that these lists and its declarations name exactly the same channels and events.
+
+/** Every IPC channel name. */
+export const channelNames = [
+  'app:info',
+  'cluster:probe',
+  'cluster:trust',
+  'cluster:realms',
+  'session:login',
+  'session:logout',
+  'session:status',
+  'instance:list',
+  'instance:get',
+  'quota:usage',
+  'disk:resize',
+] as const;
+
+/** Every event name. */
+export const eventNames = ['task:progress', 'session:changed', 'cluster:changed'] as const;
+
+/** The name of an IPC channel. */
+export type ChannelName = (typeof channelNames)[number];
+/** The name of an event. */
+export type EventName = (typeof eventNames)[number];
+
+/** The IPC channel prefix that events travel on, so they never collide with invoke channels. */
+export const eventPrefix = 'event:';
+
+/** Whether a value is a declared channel name. */
+export function isChannelName(value: unknown): value is ChannelName {
+  return typeof value === 'string' && (channelNames as readonly string[]).includes(value);
+}
+
+/** Whether a value is a declared event name. */
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && (eventNames as readonly string[]).includes(value);
+}

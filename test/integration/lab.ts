@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createCore, type Core, type CoreOptions } from '../../src/main/core';
+import type { ChannelName, ChannelOutput } from '../../src/shared/contract';
+import type { AppErrorData } from '../../src/shared/errors';
+import { bundledScenarioPath, loadScenario, startSim, type Sim, type SimOptions } from '../pve-sim';
+
+/** The demo policy, which names the bundled scenario's users. */
+export const demoPolicyPath = resolve(import.meta.dirname, '../../resources/demo/policy.json');
+
+/** A simulated cluster with a core connected to it. */
+export interface Lab {
+  sim: Sim;
+  core: Core;
+  dataDir: string;
+  /** Probes, trusts and signs in as one of the scenario's users (the first by default). */
+  signIn(userIndex?: number): Promise<void>;
+  /** Invokes a channel and returns its data, failing the test on an error envelope. */
+  call<C extends ChannelName>(channel: C, input?: unknown): Promise<ChannelOutput<C>>;
+  /** Invokes a channel that must fail and returns its error. */
+  fail(channel: ChannelName, input?: unknown): Promise<AppErrorData>;
+  close(): Promise<void>;
+}
+
+/** Starts the bundled scenario on a random port and a core with a fresh data folder. */
+export async function startLab(
+  simOptions: Partial<SimOptions> = {},
+  coreOptions: Partial<CoreOptions> = {},
+): Promise<Lab> {
+  const sim = await startSim({
+    scenario: loadScenario(bundledScenarioPath),
+    loginFailureDelayMs: 300,
+    taskDurationMs: 300,
+    ...simOptions,
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-test-'));
+  const core = createCore({
+    dataDir,
+    policyFile: demoPolicyPath,
+    taskPollMinMs: 50,
+    ...coreOptions,
+  });
+
+  const call = async <C extends ChannelName>(
+    channel: C,
+    input?: unknown,
+  ): Promise<ChannelOutput<C>> => {
+    const result = await core.invoke(channel, input);
+    if (!result.ok)
+      throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`);
+    return result.data;
+  };
+  const fail = async (channel: ChannelName, input?: unknown): Promise<AppErrorData> => {
+    const result = await core.invoke(channel, input);
+    if (result.ok) throw new Error(`${channel} succeeded but was expected to fail`);
+    return result.error;
+  };
+
+  return {
+    sim,
+    core,
+    dataDir,
+    call,
+    fail,
+    async signIn(userIndex = 0) {
+      const user = sim.users[userIndex];
+      if (!user) throw new Error(`the scenario has no user ${userIndex}`);
+      const [username, realm] = user.userid.split('@') as [string, string];
+      await call('cluster:trust', { url: sim.url, fingerprint: sim.fingerprint });
+      await call('session:login', { url: sim.url, realm, username, password: user.password });
+    },
+    async close() {
+      await core.close();
+      await sim.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { insecureAgent } from './test-client.js';
+
+const cliPath = fileURLToPath(new URL('./cli.ts', import.meta.url));
+
+describe('command line', () => {
+  it('prints url, fingerprint and users, logs requests, and exits cleanly on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', cliPath, '--port', '0', '--task-duration-ms', '50'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const lines = createInterface({ input: child.stdout });
+    const [firstLine] = (await once(lines, 'line')) as [string];
+    const info = JSON.parse(firstLine) as { url: string; fingerprint: string; users: unknown[] };
+    const agent = insecureAgent();
+
+    const reply = await request(`${info.url}/api2/json/access/domains`, { dispatcher: agent });
+    await reply.body.text();
+    await agent.close();
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code] = (await exited) as [number | null];
+
+    expect(Object.keys(info)).toEqual(['url', 'fingerprint', 'users']);
+    expect(info.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect(info.users).toEqual([
+      { userid: 'alice@pve', password: 'alice-lab-pass' },
+      { userid: 'bob@pve', password: 'bob-lab-pass' },
+    ]);
+    expect(stderr).toContain('GET /access/domains -> 200\n');
+    expect(code).toBe(0);
+  });
+
+  it('refuses a malformed option with a usage line and exit code 2', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cliPath, '--port', 'eighty'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+    const [code] = (await once(child, 'exit')) as [number | null];
+
+    expect(code).toBe(2);
+    expect(stderr).toContain("--port must be a whole number 0-65535, got 'eighty'");
+    expect(stderr).toContain('usage: npm run sim --');
+  });
+});

@@ -1,0 +1,17 @@
+import type { Route } from '../router.js';
+import { accessRoutes } from './access.js';
+import { clusterRoutes } from './cluster.js';
+import { guestRoutes } from './guests.js';
+import { resizeRoutes } from './resize.js';
+import { storageRoutes } from './storage.js';
+import { taskRoutes } from './tasks.js';
+
+/** Every endpoint the simulator serves. */
+export const allRoutes: readonly Route[] = [
+  ...accessRoutes,
+  ...clusterRoutes,
+  ...guestRoutes,
+  ...storageRoutes,
+  ...resizeRoutes,
+  ...taskRoutes,
+];

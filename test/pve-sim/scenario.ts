@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { checkScenarioReferences } from './scenario-refs.js';
+
+// The scenario file format: the cluster a simulator starts with. README.md documents every field.
+
+const nodeName = z
+  .string()
+  .regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/, 'not a valid PVE node name')
+  .max(63);
+const storageId = z.string().regex(/^[a-z][a-z0-9\-_.]*[a-z0-9]$/i, 'not a valid storage id');
+const poolId = z.string().regex(/^[A-Za-z0-9.\-_]+$/, 'not a valid pool id');
+const groupId = z.string().regex(/^[A-Za-z0-9.\-_]+$/, 'not a valid group id');
+const vmid = z.number().int().min(100).max(999_999_999);
+const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const contentType = z.enum(['images', 'rootdir', 'iso', 'vztmpl', 'backup', 'snippets', 'import']);
+
+/** Content types a PVE storage can hold. */
+export type ContentType = z.infer<typeof contentType>;
+
+const nodeSchema = z.strictObject({
+  name: nodeName,
+  status: z.enum(['online', 'offline']),
+  cpus: z.number().int().min(1).max(8192),
+  memoryBytes: byteCount.min(1),
+});
+
+const volumeSchema = z.strictObject({
+  volid: z.string().regex(/^[a-z][a-z0-9\-_.]*[a-z0-9]:.+$/i, 'not a volume id (storage:name)'),
+  node: nodeName.optional(),
+  sizeBytes: byteCount,
+  format: z.string().regex(/^[a-z0-9.]+$/, 'not a volume format'),
+  content: contentType,
+  vmid: vmid.optional(),
+  ctime: z.number().int().nonnegative().optional(),
+});
+
+const storageSchema = z.strictObject({
+  id: storageId,
+  type: z.enum(['dir', 'lvm', 'lvmthin', 'zfspool', 'rbd', 'cephfs', 'nfs', 'cifs', 'btrfs']),
+  shared: z.boolean(),
+  nodes: z.array(nodeName).min(1),
+  content: z.array(contentType).min(1),
+  capacityBytes: byteCount.min(1),
+  volumes: z.array(volumeSchema).default([]),
+});
+
+const poolSchema = z.strictObject({
+  poolid: poolId,
+  comment: z.string().default(''),
+  storages: z.array(storageId).default([]),
+});
+
+const userSchema = z.strictObject({
+  userid: z
+    .string()
+    .max(64)
+    .regex(/^[^\s:/@]+@[A-Za-z][A-Za-z0-9.\-_]+$/, 'not a user id (name@realm)'),
+  password: z.string().min(1),
+  pools: z.array(poolId).default([]),
+  groups: z.array(groupId).default([]),
+  enabled: z.boolean().default(true),
+  comment: z.string().default(''),
+});
+
+const aclSchema = z.strictObject({
+  path: z.string().regex(/^\/([A-Za-z0-9.\-_]+(\/[A-Za-z0-9.\-_]+)*)?$/, 'not an ACL path'),
+  ugid: z.string().min(1),
+  roleid: z.string().min(1),
+  propagate: z.boolean().default(true),
+});
+
+const instanceSchema = z.strictObject({
+  node: nodeName,
+  type: z.enum(['qemu', 'lxc']),
+  vmid,
+  name: z.string().min(1),
+  status: z.enum(['running', 'stopped']),
+  pool: poolId.optional(),
+  config: z.record(
+    z.string().regex(/^[a-z][a-z0-9_-]*$/i, 'not a config key'),
+    z.union([z.string(), z.number()]),
+  ),
+});
+
+/** The schema of a scenario file. */
+export const scenarioSchema = z.strictObject({
+  clusterName: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'not a cluster name')
+    .default('lab'),
+  nodes: z.array(nodeSchema).min(1),
+  storages: z.array(storageSchema).default([]),
+  pools: z.array(poolSchema).default([]),
+  users: z.array(userSchema).min(1),
+  acl: z.array(aclSchema).default([]),
+  instances: z.array(instanceSchema).default([]),
+});
+
+/** A parsed, validated scenario (defaults filled in). */
+export type Scenario = z.output<typeof scenarioSchema>;
+
+/** One problem found in a scenario: where (`instances[0].config.scsi0`) and what. */
+export interface ScenarioIssue {
+  path: string;
+  message: string;
+}
+
+/** A scenario that failed validation; `issues` lists every bad path. */
+export class ScenarioError extends Error {
+  readonly issues: ScenarioIssue[];
+
+  constructor(source: string, issues: ScenarioIssue[]) {
+    const lines = issues.map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`);
+    super(`Scenario ${source} is invalid:\n${lines.join('\n')}`);
+    this.name = 'ScenarioError';
+    this.issues = issues;
+  }
+}
+
+/** Writes a zod issue path the way a person reads it: `instances[0].config.scsi0`. */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text === '' ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
+
+/** Validates a scenario value (shape, then cross references); throws ScenarioError listing every problem. */
+export function parseScenario(value: unknown, source = 'scenario'): Scenario {
+  const result = scenarioSchema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => ({
+      path: formatIssuePath(issue.path),
+      message: issue.message,
+    }));
+    throw new ScenarioError(source, issues);
+  }
+  const issues = checkScenarioReferences(result.data);
+  if (issues.length > 0) throw new ScenarioError(source, issues);
+  return result.data;
+}
+
+/** Reads a scenario JSON file and validates it; throws ScenarioError with every bad path. */
+export function loadScenario(file: string): Scenario {
+  const text = readFileSync(file, 'utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'unreadable';
+    throw new ScenarioError(file, [{ path: '', message: `not valid JSON (${reason})` }]);
+  }
+  return parseScenario(value, file);
+}

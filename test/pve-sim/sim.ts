@@ -1,0 +1,158 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createNodeCertificate } from './certs.js';
+import type { SimFaults } from './faults.js';
+import { allRoutes } from './handlers/index.js';
+import { handleApiRequest } from './pipeline.js';
+import type { SimRuntime } from './runtime.js';
+import { parseScenario, type Scenario } from './scenario.js';
+import { loadApiSchema } from './schema-index.js';
+import { startTransport } from './server.js';
+import { createState, type SimState } from './state.js';
+import { createTaskRunner } from './tasks.js';
+import { createTicketAuthority } from './tickets.js';
+
+// The composition root: builds the state, certificate, tickets, tasks and schema, and serves
+// them over HTTPS.
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Absolute path of the bundled lab scenario. */
+export const bundledScenarioPath = resolve(repoRoot, 'resources/demo/lab-scenario.json');
+
+/** Where the official schema is found when the options do not say. */
+export const defaultSchemaPath = resolve(repoRoot, '../shared/pve-api/apidata.json');
+
+/** How to start a simulator. */
+export interface SimOptions {
+  scenario: Scenario;
+  port?: number;
+  latencyMs?: number;
+  taskDurationMs?: number;
+  loginFailureDelayMs?: number;
+  schemaPath?: string | null;
+  now?: () => number;
+}
+
+/** One request the simulator answered. Passwords in `params` are replaced by `[redacted]`. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  params: Record<string, unknown>;
+  status: number;
+  userid: string | null;
+}
+
+/** A request parameter the official schema refused. */
+export interface SchemaViolation {
+  method: string;
+  path: string;
+  param: string;
+  message: string;
+}
+
+/** A running simulator. */
+export interface Sim {
+  url: string;
+  fingerprint: string;
+  users: { userid: string; password: string }[];
+  requests: RecordedRequest[];
+  schemaViolations: SchemaViolation[];
+  state: SimState;
+  /** Switch faults on and off at any time; see README.md. */
+  faults: SimFaults;
+  /** Calls `listener` after each answered request; returns a function that stops it. */
+  onRequest(listener: (request: RecordedRequest) => void): () => void;
+  close(): Promise<void>;
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  const result = value ?? fallback;
+  if (!Number.isFinite(result) || result < 0)
+    throw new RangeError(`${name} must be a number >= 0, got ${result}`);
+  return result;
+}
+
+function redact(params: Record<string, unknown>): Record<string, unknown> {
+  return 'password' in params ? { ...params, password: '[redacted]' } : { ...params };
+}
+
+/** Starts a simulated PVE cluster on 127.0.0.1 seeded from the scenario. */
+export async function startSim(options: SimOptions): Promise<Sim> {
+  const scenario = parseScenario(options.scenario, 'options.scenario');
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`port must be 0-65535, got ${port}`);
+  const latencyMs = nonNegative('latencyMs', options.latencyMs, 0);
+  const durationMs = nonNegative('taskDurationMs', options.taskDurationMs, 1500);
+  const loginFailureDelayMs = nonNegative('loginFailureDelayMs', options.loginFailureDelayMs, 3000);
+  const schemaPath =
+    options.schemaPath === undefined
+      ? existsSync(defaultSchemaPath)
+        ? defaultSchemaPath
+        : null
+      : options.schemaPath;
+  const nowMs = options.now ?? Date.now;
+
+  const state = createState(scenario, nowMs());
+  const faults: SimFaults = {};
+  const certificate = createNodeCertificate(scenario.nodes[0]?.name ?? 'pve');
+  const tasks = createTaskRunner({ state, faults, durationMs, nowMs });
+  const runtime: SimRuntime = {
+    state,
+    tickets: createTicketAuthority(nowMs),
+    tasks,
+    faults,
+    schema: schemaPath === null ? null : loadApiSchema(schemaPath),
+    nowMs,
+    fingerprint: certificate.fingerprint,
+    loginFailureDelayMs,
+  };
+
+  const requests: RecordedRequest[] = [];
+  const schemaViolations: SchemaViolation[] = [];
+  const listeners = new Set<(request: RecordedRequest) => void>();
+  const transport = await startTransport({
+    certPem: certificate.certPem,
+    keyPem: certificate.keyPem,
+    port,
+    faults,
+    latencyMs,
+    serve: (request) => handleApiRequest(runtime, allRoutes, request),
+    onServed: (request, response) => {
+      const method = request.method.toUpperCase();
+      const record: RecordedRequest = {
+        method,
+        path: response.path,
+        params: redact(request.params),
+        status: response.status,
+        userid: response.userid,
+      };
+      requests.push(record);
+      for (const v of response.violations) {
+        schemaViolations.push({ method, path: response.path, param: v.param, message: v.message });
+      }
+      for (const listener of listeners) listener(record);
+    },
+  });
+
+  return {
+    url: `https://127.0.0.1:${transport.port}`,
+    fingerprint: certificate.fingerprint,
+    users: scenario.users.map((user) => ({ userid: user.userid, password: user.password })),
+    requests,
+    schemaViolations,
+    state,
+    faults,
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      tasks.close();
+      listeners.clear();
+      await transport.close();
+    },
+  };
+}
