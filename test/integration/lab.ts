@@ -1,10 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createCore, type Core, type CoreOptions } from '../../src/main/core';
 import type { ChannelName, ChannelOutput } from '../../src/shared/contract';
 import type { AppErrorData } from '../../src/shared/errors';
-import { bundledScenarioPath, loadScenario, startSim, type Sim, type SimOptions } from '../pve-sim';
+import {
+  bundledScenarioPath,
+  defaultSchemaPath,
+  loadScenario,
+  startSim,
+  type Sim,
+  type SimOptions,
+} from '../pve-sim';
 
 /** The demo policy, which names the bundled scenario's users. */
 export const demoPolicyPath = resolve(import.meta.dirname, '../../resources/demo/policy.json');
@@ -28,6 +35,11 @@ export async function startLab(
   simOptions: Partial<SimOptions> = {},
   coreOptions: Partial<CoreOptions> = {},
 ): Promise<Lab> {
+  // CI always has the official schema beside the repository; without it the simulator could not
+  // catch a request the real API would reject, so a CI run without it must fail, not pass quietly.
+  if (process.env.CI && !existsSync(defaultSchemaPath)) {
+    throw new Error(`The PVE API schema is missing at ${defaultSchemaPath}; CI needs it.`);
+  }
   const sim = await startSim({
     scenario: loadScenario(bundledScenarioPath),
     loginFailureDelayMs: 300,
