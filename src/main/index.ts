@@ -1,11 +1,12 @@
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell } from 'electron';
 import { createCore, type Core } from './core';
 import { registerIpc } from './ipc/adapter';
 import { appOrigin } from './ipc/sender-check';
 import { createLogger } from './log/logger';
 import { createElectronSettingsStore } from './store/electron-settings-store';
+import { SafeStorageSecretStore } from './store/safe-storage-secrets';
 
 // The Electron entry: lifecycle, the one window, and the security settings around it. The rest
 // of main lives in the core, which has no Electron imports.
@@ -76,10 +77,13 @@ async function start(): Promise<void> {
   serveRenderer();
   const dataDir = app.getPath('userData');
   const logger = createLogger({ directory: join(dataDir, 'logs') });
+  const settings = createElectronSettingsStore();
   const core: Core = createCore({
     dataDir,
     logger,
-    settings: createElectronSettingsStore(),
+    settings,
+    // Remembered API-token secrets are encrypted with the OS keychain before they are stored.
+    secrets: new SafeStorageSecretStore(settings, safeStorage),
     policyFile: process.env.PROXDESK_POLICY ?? join(dataDir, 'policy.json'),
     defaultClusterUrl: process.env.PROXDESK_CLUSTER_URL ?? null,
     version: app.getVersion(),

@@ -10,8 +10,10 @@ import {
   type EventName,
 } from './names';
 import {
+  apiTokenIdSchema,
   clusterUrlSchema,
   diskKeySchema,
+  isDiskKey,
   fingerprintSchema,
   instanceTypeSchema,
   nodeNameSchema,
@@ -19,6 +21,34 @@ import {
   usernameSchema,
   vmidSchema,
 } from './ids';
+import {
+  guestResourcesSchema,
+  powerActions,
+  resourceChangeFields,
+  taskLogResultSchema,
+  taskSummarySchema,
+  upidSchema,
+} from './operation-schemas';
+import {
+  loginResultSchema,
+  rememberedTokensSchema,
+  secondFactorInputSchema,
+  signedInStatusSchema,
+  tokenLoginInputSchema,
+} from './session-schemas';
+import {
+  policyImportInputSchema,
+  policyImportResultSchema,
+  quotaAdminSchema,
+  quotaChangeSchema,
+  quotaPreviewSchema,
+} from './quota-schemas';
+import {
+  netCreateInputSchema,
+  netDeleteInputSchema,
+  netModifyInputSchema,
+  networkInterfaceSchema,
+} from './network-schemas';
 
 // The one declaration of every IPC channel and event, with its input and output schemas. Main,
 // preload and renderer all import it; no channel name is written as a bare string anywhere else.
@@ -49,13 +79,7 @@ export const realmInfoSchema = z.object({
 /** Who is signed in, to which cluster, until when. Never carries a ticket or token. */
 export const sessionStatusSchema = z.discriminatedUnion('signedIn', [
   z.object({ signedIn: z.literal(false) }),
-  z.object({
-    signedIn: z.literal(true),
-    clusterUrl: z.string(),
-    userid: z.string(),
-    /** When the current ticket stops being valid, ISO 8601. */
-    expiresAt: z.string(),
-  }),
+  signedInStatusSchema,
 ]);
 
 /** Identifies one guest. */
@@ -98,6 +122,8 @@ export const instanceDetailSchema = instanceSummarySchema.extend({
   memoryBytes: z.number().nullable(),
   swapBytes: z.number().nullable(),
   disks: z.array(diskSchema),
+  /** The guest's network interfaces (`netN`), sorted by key. */
+  networks: z.array(networkInterfaceSchema),
   /** Config keys that could not be read, with the reason; they are ignored, not fatal. */
   problems: z.array(z.object({ key: z.string(), reason: z.string() })),
 });
@@ -116,6 +142,8 @@ export const quotaResourceSchema = z.object({
 /** A user's usage of every resource the policy limits. */
 export const quotaUsageSchema = z.object({
   userid: z.string(),
+  /** Whether the policy lets this user open the admin view and import a policy. */
+  admin: z.boolean(),
   resources: z.array(quotaResourceSchema),
   /** Config values that could not be read and were left out of the usage. */
   problems: z.array(z.object({ vmid: z.number(), key: z.string(), reason: z.string() })),
@@ -167,7 +195,27 @@ export const channels = {
       username: usernameSchema,
       password: z.string().min(1).max(1024),
     }),
-    sessionStatusSchema,
+    loginResultSchema,
+  ),
+  'session:second-factor': channel(
+    'Answer the second factor PVE asked for after the password: a TOTP code or a recovery key.',
+    secondFactorInputSchema,
+    signedInStatusSchema,
+  ),
+  'session:login-token': channel(
+    'Sign in with an API token (user@realm!tokenid and its secret), optionally remembering it.',
+    tokenLoginInputSchema,
+    signedInStatusSchema,
+  ),
+  'session:remembered-tokens': channel(
+    'The API token ids whose secrets are remembered for a cluster (never the secrets).',
+    z.strictObject({ url: clusterUrlSchema }),
+    rememberedTokensSchema,
+  ),
+  'session:forget-token': channel(
+    "Forget a remembered API token's secret.",
+    z.strictObject({ url: clusterUrlSchema, tokenId: apiTokenIdSchema }),
+    rememberedTokensSchema,
   ),
   'session:logout': channel('Sign out and forget the session.', noInput, sessionStatusSchema),
   'session:status': channel('Who is signed in, until when.', noInput, sessionStatusSchema),
@@ -182,18 +230,81 @@ export const channels = {
     instanceDetailSchema,
   ),
   'quota:usage': channel('Usage, limit and what is left, per resource.', noInput, quotaUsageSchema),
+  'quota:preview': channel(
+    'Price a proposed change: per resource the limit, use, cost, what is left and whether it fits.',
+    quotaChangeSchema,
+    quotaPreviewSchema,
+  ),
+  'quota:admin': channel(
+    'Every user the policy names, with usage against limits and who is over quota (admins only).',
+    noInput,
+    quotaAdminSchema,
+  ),
+  'policy:import': channel(
+    'Validate a policy document and put it in force; a bad one lists every bad field (admins only).',
+    policyImportInputSchema,
+    policyImportResultSchema,
+  ),
   'disk:resize': channel(
     'Grow a disk by a number of GiB, if the quota allows it.',
-    instanceRefSchema.extend({
-      disk: diskKeySchema,
-      addGiB: z.number().int().min(1).max(65_536),
-    }),
+    instanceRefSchema
+      .extend({
+        disk: diskKeySchema,
+        addGiB: z.number().int().min(1).max(65_536),
+      })
+      .refine((input) => isDiskKey(input.type, input.disk), {
+        message: 'not a disk slot of this guest type',
+        path: ['disk'],
+      }),
     z.object({
       disk: z.string(),
       storage: z.string(),
       sizeBytes: z.number(),
       task: taskOutcomeSchema,
     }),
+  ),
+  'instance:power': channel(
+    'Start, shut down, reboot or stop a guest, following the PVE task to its end.',
+    instanceRefSchema.extend({ action: z.enum(powerActions) }),
+    z.object({ action: z.enum(powerActions), task: taskOutcomeSchema }),
+  ),
+  'instance:resources': channel(
+    "Change a guest's cores, sockets, CPU model, memory or swap, if the quota allows it.",
+    instanceRefSchema
+      .extend(resourceChangeFields)
+      .refine(
+        (input) =>
+          [input.cores, input.sockets, input.memoryMiB, input.swapMiB, input.cpuType].some(
+            (value) => value !== undefined,
+          ),
+        { message: 'name at least one of cores, sockets, memoryMiB, swapMiB, cpuType' },
+      ),
+    z.object({ changed: z.boolean(), resources: guestResourcesSchema }),
+  ),
+  'task:list': channel(
+    "The user's recent PVE tasks on their own guests, newest first (at most 50).",
+    noInput,
+    z.array(taskSummarySchema),
+  ),
+  'net:create': channel(
+    'Add a network interface in the first free netN slot, if the quota allows its rate.',
+    netCreateInputSchema,
+    z.object({ key: z.string(), network: networkInterfaceSchema }),
+  ),
+  'net:modify': channel(
+    "Change an interface's rate limit (null removes it), if the quota allows it.",
+    netModifyInputSchema,
+    z.object({ changed: z.boolean(), network: networkInterfaceSchema }),
+  ),
+  'net:delete': channel(
+    'Remove a network interface.',
+    netDeleteInputSchema,
+    z.object({ key: z.string() }),
+  ),
+  'task:log': channel(
+    "One task's state and log lines.",
+    z.strictObject({ upid: upidSchema }),
+    taskLogResultSchema,
   ),
 } as const;
 
@@ -243,6 +354,7 @@ export interface ProxdeskBridge {
 export type CertificateInfo = z.infer<typeof certificateSchema>;
 export type RealmInfo = z.infer<typeof realmInfoSchema>;
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+export type { LoginResult, SecondFactorMethod, SignedInStatus } from './session-schemas';
 export type InstanceRef = z.infer<typeof instanceRefSchema>;
 export type InstanceSummary = z.infer<typeof instanceSummarySchema>;
 export type InstanceDetail = z.infer<typeof instanceDetailSchema>;
@@ -250,3 +362,5 @@ export type Disk = z.infer<typeof diskSchema>;
 export type QuotaResource = z.infer<typeof quotaResourceSchema>;
 export type QuotaUsage = z.infer<typeof quotaUsageSchema>;
 export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
+export type { GuestResources, PowerAction, TaskLogResult, TaskSummary } from './operation-schemas';
+export type { NetworkInterface } from './network-schemas';

@@ -23,7 +23,9 @@ export const errorCodes = [
   'LOCKED',
   'TASK_FAILED',
   'TASK_TIMEOUT',
+  'OUTCOME_UNKNOWN',
   'POLICY_INVALID',
+  'NOT_ADMIN',
   'INTERNAL',
 ] as const;
 

@@ -74,3 +74,20 @@ export const fingerprintSchema = z
   .string()
   .transform((value) => value.trim().toUpperCase())
   .pipe(z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'not a SHA-256 fingerprint'));
+
+/** An API token id as PVE writes it: `user@realm!tokenid` (token part: format `pve-tokenid`). */
+export const apiTokenIdSchema = z
+  .string()
+  .trim()
+  .max(160)
+  .regex(
+    /^[^\s:/@!]{1,64}@[A-Za-z][A-Za-z0-9.\-_]{1,31}![A-Za-z][A-Za-z0-9.\-_]{1,63}$/,
+    'expected user@realm!tokenid',
+  );
+
+/** An API token secret: PVE issues a UUID. */
+export const apiTokenSecretSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'expected a UUID');

@@ -127,6 +127,7 @@ describe('disk:resize', () => {
     ['a hostile node name', { node: 'pve1/../../access' }],
     ['a disk key with an extra option', { disk: 'scsi0,size=1T' }],
     ['an unknown field', { force: true }],
+    ['a container disk slot on a VM', { disk: 'rootfs' }],
   ])('refuses %s with INVALID_INPUT and sends nothing', async (_name, override) => {
     const countBefore = lab.sim.requests.length;
     const input = { node: 'pve1', type: 'qemu', vmid: 100, disk: 'scsi0', addGiB: 1, ...override };

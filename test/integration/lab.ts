@@ -23,6 +23,8 @@ export interface Lab {
   dataDir: string;
   /** Probes, trusts and signs in as one of the scenario's users (the first by default). */
   signIn(userIndex?: number): Promise<void>;
+  /** Pins the simulator's certificate, as the user does before the first sign-in. */
+  trust(): Promise<void>;
   /** Invokes a channel and returns its data, failing the test on an error envelope. */
   call<C extends ChannelName>(channel: C, input?: unknown): Promise<ChannelOutput<C>>;
   /** Invokes a channel that must fail and returns its error. */
@@ -81,6 +83,9 @@ export async function startLab(
       const [username, realm] = user.userid.split('@') as [string, string];
       await call('cluster:trust', { url: sim.url, fingerprint: sim.fingerprint });
       await call('session:login', { url: sim.url, realm, username, password: user.password });
+    },
+    async trust() {
+      await call('cluster:trust', { url: sim.url, fingerprint: sim.fingerprint });
     },
     async close() {
       await core.close();

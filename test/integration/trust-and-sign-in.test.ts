@@ -148,7 +148,7 @@ describe('sign-in', () => {
     });
 
     expect(status).toMatchObject({ signedIn: true, userid: 'alice@pve', clusterUrl: lab.sim.url });
-    const expiresAt = status.signedIn ? Date.parse(status.expiresAt) : 0;
+    const expiresAt = status.signedIn ? Date.parse(status.expiresAt ?? '') : 0;
     expect(expiresAt - before).toBeGreaterThan(119 * 60_000);
     expect(expiresAt - before).toBeLessThanOrEqual(120 * 60_000 + 5_000);
     expect(JSON.stringify(status)).not.toMatch(/PVE:|CSRF/);

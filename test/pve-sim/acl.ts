@@ -61,8 +61,29 @@ function poolsOf(state: SimState, path: string): string[] {
   return [];
 }
 
-/** Every privilege `userid` holds on `path`, pool membership included. */
+/**
+ * What an API token (`user@realm!id`) holds: its owner's privileges, or with privilege separation
+ * only those that ACLs grant the token itself and its owner holds too.
+ */
+function tokenPrivileges(state: SimState, tokenid: string, path: string): Set<string> {
+  const owner = tokenid.slice(0, tokenid.indexOf('!'));
+  const token = state.users
+    .get(owner)
+    ?.tokens.find((candidate) => `${owner}!${candidate.id}` === tokenid);
+  if (!token) return new Set();
+  const ownerHeld = effectivePrivileges(state, owner, path);
+  if (!token.privsep) return ownerHeld;
+  const granted = privilegesOnPath(state, tokenid, path);
+  for (const pool of poolsOf(state, path)) {
+    for (const privilege of privilegesOnPath(state, tokenid, `/pool/${pool}`))
+      granted.add(privilege);
+  }
+  return new Set([...granted].filter((privilege) => ownerHeld.has(privilege)));
+}
+
+/** Every privilege `userid` (or API token id) holds on `path`, pool membership included. */
 export function effectivePrivileges(state: SimState, userid: string, path: string): Set<string> {
+  if (userid.includes('!')) return tokenPrivileges(state, userid, path);
   if (userid === 'root@pam') return new Set(allPrivileges);
   const privileges = privilegesOnPath(state, userid, path);
   for (const pool of poolsOf(state, path)) {

@@ -37,6 +37,12 @@ describe('command line', () => {
     expect(info.users).toEqual([
       { userid: 'alice@pve', password: 'alice-lab-pass' },
       { userid: 'bob@pve', password: 'bob-lab-pass' },
+      {
+        userid: 'carol@pve',
+        password: 'carol-lab-pass',
+        totpSecret: 'KRUGS4ZANFZSAYJAMRSW23ZAONSWG4TF',
+      },
+      { userid: 'labadmin@pve', password: 'labadmin-lab-pass' },
     ]);
     expect(stderr).toContain('GET /access/domains -> 200\n');
     expect(code).toBe(0);

@@ -1,7 +1,8 @@
 // The simulated PVE cluster's public API. README.md documents it.
 
 export { startSim, bundledScenarioPath, defaultSchemaPath } from './sim.js';
-export type { Sim, SimOptions, RecordedRequest, SchemaViolation } from './sim.js';
+export type { Sim, SimOptions, SimUser, RecordedRequest, SchemaViolation } from './sim.js';
+export { totpCode, verifyTotp } from './totp.js';
 export { loadScenario, parseScenario, ScenarioError, scenarioSchema } from './scenario.js';
 export type { Scenario, ScenarioIssue, ContentType } from './scenario.js';
 export type { SimFaults, StatusOverride } from './faults.js';

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ApiError, authError, parameterError } from './api-error.js';
 import { takeStatusOverride } from './faults.js';
@@ -51,7 +52,36 @@ function cookieTicket(headers: IncomingHttpHeaders): string | null {
   return null;
 }
 
+/** The `PVEAPIToken=<user>@<realm>!<id>=<secret>` header split up, or null when there is none. */
+function apiToken(headers: IncomingHttpHeaders): { tokenid: string; secret: string } | null {
+  const value = headers.authorization;
+  if (typeof value !== 'string' || !value.startsWith('PVEAPIToken=')) return null;
+  const rest = value.slice('PVEAPIToken='.length);
+  const split = rest.indexOf('=');
+  if (split < 0) return { tokenid: rest, secret: '' };
+  return { tokenid: rest.slice(0, split), secret: rest.slice(split + 1) };
+}
+
+/** The token id (`user@realm!id`) when the token exists, its user is enabled and the secret matches. */
+function authenticateToken(
+  runtime: SimRuntime,
+  token: { tokenid: string; secret: string },
+): string {
+  const bang = token.tokenid.indexOf('!');
+  const user = bang > 0 ? runtime.state.users.get(token.tokenid.slice(0, bang)) : undefined;
+  const known = user?.tokens.find((candidate) => candidate.id === token.tokenid.slice(bang + 1));
+  const secretOk =
+    known !== undefined &&
+    Buffer.byteLength(known.secret) === Buffer.byteLength(token.secret) &&
+    timingSafeEqual(Buffer.from(known.secret), Buffer.from(token.secret));
+  if (!user?.enabled || !secretOk) throw authError('permission denied - invalid API token');
+  // API tokens are exempt from the CSRF check.
+  return token.tokenid;
+}
+
 function authenticate(runtime: SimRuntime, method: string, headers: IncomingHttpHeaders): string {
+  const token = apiToken(headers);
+  if (token) return authenticateToken(runtime, token);
   const ticket = cookieTicket(headers);
   if (ticket === null || ticket === '') throw authError('No ticket');
   const userid = runtime.tickets.verify(ticket);
@@ -116,6 +146,9 @@ export async function handleApiRequest(
       inBase && httpMethods.includes(method) ? matchRoute(routes, method, segments) : null;
     if (!found) throw new ApiError(501, `Method '${method} ${path}' not implemented`);
     const { route, pathParams } = found;
+    if (route.tokens === false && apiToken(request.headers)) {
+      throw authError('API tokens are not allowed on this path');
+    }
     if (route.auth === 'ticket') userid = authenticate(runtime, method, request.headers);
     if (isNodeRoute(route)) requireReachableNode(runtime.state, pathParams.node ?? '');
     const ctx = {

@@ -35,6 +35,16 @@ describe('disk resize', () => {
     return String((reply.json?.data as Record<string, unknown>).digest);
   }
 
+  it('applies two relative resizes that were both accepted before either finished', async () => {
+    const first = await resize('/nodes/pve1/qemu/100', { disk: 'scsi0', size: '+2G' });
+    const second = await resize('/nodes/pve1/qemu/100', { disk: 'scsi0', size: '+3G' });
+
+    await waitForTask(sim, agent, alice, String(first.data));
+    await waitForTask(sim, agent, alice, String(second.data));
+
+    expect(sim.state.instances.get(100)?.config.scsi0).toBe('local-lvm:vm-100-disk-0,size=37G');
+  });
+
   it('grows a qemu disk and its volume only when the task ends', async () => {
     const digestBefore = await digestOf('/nodes/pve1/qemu/100');
 

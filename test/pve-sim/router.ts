@@ -31,7 +31,10 @@ export interface RouteResult {
 export interface Route {
   method: HttpMethod;
   template: string;
+  /** `ticket` routes take a ticket cookie or an API token. */
   auth: 'public' | 'ticket';
+  /** False where PVE refuses API tokens (`/access/ticket`). */
+  tokens?: false;
   /** The endpoint's declared permission, checked after authentication and before parameters. */
   permission?: (ctx: RequestContext) => void;
   handle(ctx: RequestContext): RouteResult | Promise<RouteResult>;

@@ -83,7 +83,13 @@ function checkAccess(scenario: Scenario, nodes: Set<string>): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const pools = new Set(scenario.pools.map((pool) => pool.poolid));
   const storages = new Set(scenario.storages.map((storage) => storage.id));
-  const users = new Set(scenario.users.map((user) => user.userid));
+  // An ACL may name a user or one of a user's API tokens (`user@realm!tokenid`).
+  const users = new Set(
+    scenario.users.flatMap((user) => [
+      user.userid,
+      ...user.tokens.map((token) => `${user.userid}!${token.id}`),
+    ]),
+  );
   const groups = new Set(scenario.users.flatMap((user) => user.groups));
   scenario.pools.forEach((pool, p) => {
     pool.storages.forEach((id, i) => {

@@ -48,7 +48,12 @@ describe('scenario files', () => {
     expect(scenario.nodes.map((node) => node.name)).toEqual(['pve1', 'pve2']);
     expect(scenario.storages.map((storage) => storage.id)).toEqual(['local-lvm', 'tank', 'local']);
     expect(scenario.instances.map((guest) => guest.vmid)).toEqual([100, 101, 200, 110, 210, 300]);
-    expect(scenario.users.map((user) => user.userid)).toEqual(['alice@pve', 'bob@pve']);
+    expect(scenario.users.map((user) => user.userid)).toEqual([
+      'alice@pve',
+      'bob@pve',
+      'carol@pve',
+      'labadmin@pve',
+    ]);
   });
 
   it('reports every malformed field with its path', () => {

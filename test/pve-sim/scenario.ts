@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { checkScenarioReferences } from './scenario-refs.js';
+import { isBase32Secret } from './totp.js';
 
 // The scenario file format: the cluster a simulator starts with. README.md documents every field.
 
@@ -61,6 +62,25 @@ const userSchema = z.strictObject({
   groups: z.array(groupId).default([]),
   enabled: z.boolean().default(true),
   comment: z.string().default(''),
+  /** A TOTP second factor: the shared secret in base32, as an authenticator app holds it. */
+  totp: z
+    .strictObject({ secret: z.string().refine(isBase32Secret, 'not a base32 secret (16+ chars)') })
+    .optional(),
+  /** One-time recovery keys; each works once as a second factor. */
+  recoveryKeys: z.array(z.string().regex(/^[A-Za-z0-9-]{4,64}$/, 'not a recovery key')).default([]),
+  /** API tokens of the user: `id` is the part after `!`, `secret` a UUID. */
+  tokens: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[A-Za-z][A-Za-z0-9.\-_]+$/, 'not a token id'),
+        secret: z
+          .string()
+          .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not a UUID'),
+        /** With privilege separation the token has only what ACLs grant the token itself. */
+        privsep: z.boolean().default(false),
+      }),
+    )
+    .default([]),
 });
 
 const aclSchema = z.strictObject({

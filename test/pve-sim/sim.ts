@@ -52,11 +52,19 @@ export interface SchemaViolation {
   message: string;
 }
 
+/** A scenario user's credentials, as tests and the CLI's first line give them. */
+export interface SimUser {
+  userid: string;
+  password: string;
+  totpSecret?: string;
+}
+
 /** A running simulator. */
 export interface Sim {
   url: string;
   fingerprint: string;
-  users: { userid: string; password: string }[];
+  /** Every scenario user; `totpSecret` (base32) only for users with a TOTP second factor. */
+  users: SimUser[];
   requests: RecordedRequest[];
   schemaViolations: SchemaViolation[];
   state: SimState;
@@ -75,7 +83,10 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
 }
 
 function redact(params: Record<string, unknown>): Record<string, unknown> {
-  return 'password' in params ? { ...params, password: '[redacted]' } : { ...params };
+  const copy = { ...params };
+  for (const secret of ['password', 'tfa-challenge'])
+    if (secret in copy) copy[secret] = '[redacted]';
+  return copy;
 }
 
 /** Starts a simulated PVE cluster on 127.0.0.1 seeded from the scenario. */
@@ -140,7 +151,11 @@ export async function startSim(options: SimOptions): Promise<Sim> {
   return {
     url: `https://127.0.0.1:${transport.port}`,
     fingerprint: certificate.fingerprint,
-    users: scenario.users.map((user) => ({ userid: user.userid, password: user.password })),
+    users: scenario.users.map((user) => ({
+      userid: user.userid,
+      password: user.password,
+      ...(user.totp ? { totpSecret: user.totp.secret } : {}),
+    })),
     requests,
     schemaViolations,
     state,

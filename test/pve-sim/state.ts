@@ -51,6 +51,12 @@ export interface UserState {
   groups: string[];
   enabled: boolean;
   comment: string;
+  /** The TOTP secret (base32) when the user has a TOTP second factor. */
+  totp?: { secret: string };
+  /** Recovery keys not used yet; a key is removed when it is used. */
+  recoveryKeys: string[];
+  /** API tokens: id after the `!`, secret, and whether privileges are separated. */
+  tokens: { id: string; secret: string; privsep: boolean }[];
 }
 
 /** One ACL entry: `roleid` granted to a user or group on `path`. */
@@ -87,6 +93,8 @@ export interface TaskRecord {
   status: 'running' | 'stopped';
   /** `OK`, `WARNINGS: n` or the error text once stopped; null while running. */
   exitstatus: string | null;
+  /** When the task stopped (epoch seconds); absent while it runs. */
+  endtime?: number;
   log: string[];
 }
 
@@ -140,7 +148,14 @@ export function createState(scenario: Scenario, nowMs: number): SimState {
     users: new Map(
       scenario.users.map((user) => [
         user.userid,
-        { ...user, pools: [...user.pools], groups: [...user.groups] },
+        {
+          ...user,
+          pools: [...user.pools],
+          groups: [...user.groups],
+          ...(user.totp ? { totp: { ...user.totp } } : {}),
+          recoveryKeys: [...user.recoveryKeys],
+          tokens: user.tokens.map((token) => ({ ...token })),
+        },
       ]),
     ),
     acl: scenario.acl.map((entry) => ({ ...entry })),

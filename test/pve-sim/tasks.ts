@@ -129,6 +129,7 @@ export function createTaskRunner(options: {
           task.exitstatus = message;
           task.log.push(`TASK ERROR: ${message}`);
         }
+        task.endtime = Math.floor(nowMs() / 1000);
         task.status = 'stopped';
       });
       return task;

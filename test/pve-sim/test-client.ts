@@ -31,6 +31,8 @@ export interface CallOptions {
   form?: Record<string, string>;
   json?: Record<string, unknown>;
   query?: Record<string, string>;
+  /** An API token sent as `Authorization: PVEAPIToken=<tokenid>=<secret>`. */
+  token?: { tokenid: string; secret: string };
 }
 
 /** Creates an undici agent that accepts self-signed certificates (tests only). */
@@ -60,6 +62,9 @@ export async function call(
   if (options.session) {
     headers.cookie = `PVEAuthCookie=${encodeURIComponent(options.session.ticket)}`;
     if (options.csrf !== false) headers.CSRFPreventionToken = options.session.csrfToken;
+  }
+  if (options.token) {
+    headers.authorization = `PVEAPIToken=${options.token.tokenid}=${options.token.secret}`;
   }
   let body: string | undefined;
   if (options.form) {

@@ -10,6 +10,9 @@ export const ticketLifetimeSeconds = 2 * 3600;
 /** PVE tolerates tickets stamped slightly in the future, for clock skew between nodes. */
 const clockSkewSeconds = 300;
 
+/** How long the partial ticket of a two-factor login may be answered. */
+export const challengeLifetimeSeconds = 5 * 60;
+
 /** A fresh session: the cookie value and the header value for writes. */
 export interface IssuedTicket {
   ticket: string;
@@ -23,6 +26,14 @@ export interface TicketAuthority {
   verify(ticket: string): string | null;
   /** Whether a CSRF token was issued for `userid` and has not expired. */
   verifyCsrf(token: string, userid: string): boolean;
+  /**
+   * A partial ticket for the first step of a two-factor login: `PVE:!tfa!<url-encoded JSON of the
+   * allowed methods>:<hex time>::<signature>`. The signature also covers the user, who is not
+   * written in it, so the partial ticket answers only for that user's second step.
+   */
+  issueChallenge(userid: string, challenge: Record<string, unknown>): string;
+  /** Whether `ticket` is an unexpired partial ticket issued to `userid`. */
+  verifyChallenge(ticket: string, userid: string): boolean;
 }
 
 function hexTime(seconds: number): string {
@@ -68,6 +79,18 @@ export function createTicketAuthority(nowMs: () => number): TicketAuthority {
       const [, stamp = '', signature = ''] = match;
       const expected = sign(`${stamp}:${userid}`).replace(/=+$/, '');
       return sameText(signature, expected) && fresh(stamp);
+    },
+    issueChallenge(userid, challenge) {
+      const plain = `PVE:!tfa!${encodeURIComponent(JSON.stringify(challenge))}:${hexTime(nowSeconds())}`;
+      return `${plain}::${sign(`${plain}|${userid}`)}`;
+    },
+    verifyChallenge(ticket, userid) {
+      const match = /^(PVE:!tfa![^:\s]+:([0-9A-F]{8}))::(\S+)$/.exec(ticket);
+      if (!match) return false;
+      const [, plain = '', stamp = '', signature = ''] = match;
+      if (!sameText(signature, sign(`${plain}|${userid}`))) return false;
+      const age = nowSeconds() - parseInt(stamp, 16);
+      return age >= -clockSkewSeconds && age < challengeLifetimeSeconds;
     },
   };
 }

@@ -9,14 +9,20 @@ import type { Logger } from '../log/logger';
 import type { ReservationBook } from '../quota/reservations';
 import type { TrustStore } from '../store/trust-store';
 import type { QuotaService } from './quota-service';
+import type { RememberedTokens } from './remembered-tokens';
 import type { SessionManager } from './session';
+import type { BackgroundTasks } from './tracked-task';
 
 /** Everything a handler may use. Built once by createCore. */
 export interface CoreContext {
   sessions: SessionManager;
+  /** API-token secrets the user chose to remember (ids only ever leave main). */
+  tokens: RememberedTokens;
   trust: TrustStore;
   quota: QuotaService;
   reservations: ReservationBook;
+  /** Tasks still followed after their call returned; stopped on sign-out and close. */
+  background: BackgroundTasks;
   log: Logger;
   now: () => number;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;

@@ -14,14 +14,23 @@ import { ReservationBook } from '../quota/reservations';
 import type { Policy } from '../quota/policy';
 import { JsonFileStore, type KeyValueStore } from '../store/key-value-store';
 import { TrustStore } from '../store/trust-store';
+import { MemorySecretStore, type SecretStore } from '../store/secrets';
+import { RememberedTokens } from './remembered-tokens';
+import type { Scheduler } from './scheduler';
 import type { CoreContext, Handler } from './context';
 import { clusterHandlers } from './handlers/cluster';
 import { diskHandlers } from './handlers/disks';
+import { powerHandlers } from './handlers/power';
+import { resourceHandlers } from './handlers/resources';
+import { taskHandlers } from './handlers/tasks';
 import { instanceHandlers } from './handlers/instances';
 import { quotaHandlers } from './handlers/quota';
+import { quotaAdminHandlers } from './handlers/quota-admin';
+import { networkHandlers } from './handlers/network';
 import { sessionHandlers } from './handlers/session';
 import { QuotaService } from './quota-service';
 import { SessionManager } from './session';
+import { BackgroundTasks } from './tracked-task';
 import { describeInputIssues } from './input-issues';
 
 /** What the core is built from. Only `dataDir` is required. */
@@ -29,6 +38,10 @@ export interface CoreOptions {
   /** Folder for settings (when no store is given) and logs. */
   dataDir: string;
   settings?: KeyValueStore;
+  /** Where remembered API-token secrets go (the OS keychain in the app); memory only by default. */
+  secrets?: SecretStore;
+  /** Runs the ticket renewal timer; tests pass one they drive. */
+  scheduler?: Scheduler;
   logger?: Logger;
   now?: () => number;
   /** The quota policy itself, or the file to load it from (default `<dataDir>/policy.json`). */
@@ -41,6 +54,10 @@ export interface CoreOptions {
   probeTimeoutMs?: number;
   taskDeadlineMs?: number;
   taskPollMinMs?: number;
+  /** How long a user's usage snapshot is reused for pricing (default 10 s; 0 reads every time). */
+  usageMaxAgeMs?: number;
+  /** Guest configs read at once while computing usage (default: the node's socket count). */
+  usageReadConcurrency?: number;
 }
 
 /** The main-process core: every channel's handler behind one `invoke`, and the events. */
@@ -59,6 +76,11 @@ const handlers: HandlerMap = {
   ...instanceHandlers,
   ...quotaHandlers,
   ...diskHandlers,
+  ...powerHandlers,
+  ...resourceHandlers,
+  ...taskHandlers,
+  ...quotaAdminHandlers,
+  ...networkHandlers,
 };
 
 /** Builds the core. Runs in plain Node; the Electron adapter, tests and the bridge all use it. */
@@ -73,8 +95,11 @@ export function createCore(options: CoreOptions): Core {
   };
   const settings = options.settings ?? new JsonFileStore(join(options.dataDir, 'settings.json'));
   const trust = new TrustStore(settings, now);
+  const tokens = new RememberedTokens(settings, options.secrets ?? new MemorySecretStore());
   const sessions = new SessionManager({
     trust,
+    tokens,
+    ...(options.scheduler ? { schedule: options.scheduler } : {}),
     log: logger.child('pve'),
     now,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
@@ -82,15 +107,26 @@ export function createCore(options: CoreOptions): Core {
   });
   const quota = new QuotaService(
     options.policy
-      ? { policy: options.policy }
+      ? { policy: options.policy, file: options.policyFile }
       : { file: options.policyFile ?? join(options.dataDir, 'policy.json') },
     logger.child('quota'),
+    {
+      usageMaxAgeMs: options.usageMaxAgeMs,
+      readConcurrency: options.usageReadConcurrency,
+      now,
+    },
   );
+  // A change ProxDesk committed makes every warm usage snapshot stale.
+  events.on('cluster:changed', () => quota.invalidate());
+  const background = new BackgroundTasks();
   const context: CoreContext = {
     sessions,
+    tokens,
     trust,
     quota,
-    reservations: new ReservationBook(),
+    // Cached usage is dropped before a held change is released, so it always includes it.
+    reservations: new ReservationBook(() => quota.invalidate()),
+    background,
     log,
     now,
     emit,
@@ -129,7 +165,11 @@ export function createCore(options: CoreOptions): Core {
       return { ok: true, data };
     } catch (error) {
       if (error instanceof AppError) {
-        if (error.code === 'SESSION_EXPIRED') sessions.expire();
+        // A session whose ticket PVE refuses, or whose node now presents another certificate,
+        // cannot be used again: drop it so the app goes back to sign-in and shows why.
+        if (error.code === 'SESSION_EXPIRED' || (error.code === 'CERT_MISMATCH' && !channel.startsWith('cluster:'))) {
+          sessions.expire();
+        }
         log.info(`${channel} -> ${error.code}: ${error.message}`);
         return { ok: false, error: error.toData() };
       }
@@ -151,6 +191,7 @@ export function createCore(options: CoreOptions): Core {
       return () => events.off(event, listener);
     },
     async close() {
+      background.abortAll();
       events.removeAllListeners();
       await sessions.close();
       if (ownsLogger) await logger.close();

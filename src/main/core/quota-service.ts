@@ -1,14 +1,20 @@
+import { renameSync, writeFileSync } from 'node:fs';
 import pLimit from 'p-limit';
-import { AppError } from '../../shared/errors';
+import { AppError, isAppError } from '../../shared/errors';
 import type { Logger } from '../log/logger';
 import type { ClusterResource, GuestConfig, PveApi } from '../pve/api';
+import { nodeConnections } from '../pve/tls';
 import { parseGuestVolumes } from '../pve/volumes';
+import { SnapshotCache } from '../quota/snapshot-cache';
 import { computeUsage, type GuestForUsage, type Usage } from '../quota/usage';
-import { loadPolicyFile, resolveUserLimits, type Policy, type UserLimits } from '../quota/policy';
-import { isGuestRow, isOwned, type GuestResource } from './ownership';
-
-/** Configs read at once while computing usage. */
-const configConcurrency = 8;
+import {
+  loadPolicyFile,
+  parsePolicy,
+  resolveUserLimits,
+  type Policy,
+  type UserLimits,
+} from '../quota/policy';
+import { isGuestRow, type GuestResource } from './ownership';
 
 /** A user's owned guests with their configs, and the usage derived from them. */
 export interface UsageSnapshot {
@@ -19,18 +25,40 @@ export interface UsageSnapshot {
   usage: Usage;
 }
 
-/** Where the quota policy comes from. */
-export type PolicySource = { policy: Policy } | { file: string };
+/** Where the quota policy comes from; an imported policy is written to `file` when there is one. */
+export type PolicySource = { policy: Policy; file?: string } | { file: string };
 
-/** Loads the policy and derives usage from the live cluster. */
+/** How long a usage snapshot is reused for pricing, and the clock it is measured with. */
+export interface QuotaServiceOptions {
+  usageMaxAgeMs?: number;
+  now?: () => number;
+  /** Configs read at once; the node dispatcher's socket count by default. */
+  readConcurrency?: number;
+}
+
+/** Loads the policy and derives usage from the live cluster, keeping a warm snapshot per user. */
 export class QuotaService {
   private policy: Policy | null = null;
   private policyError: AppError | null = null;
+  private readonly file: string | null;
+  private readonly snapshots: SnapshotCache<UsageSnapshot>;
+  private readonly apiIds = new WeakMap<PveApi, number>();
+  private nextApiId = 1;
+  private readonly readConcurrency: number;
 
   constructor(
     source: PolicySource,
     private readonly log: Logger,
+    options: QuotaServiceOptions = {},
   ) {
+    this.snapshots = new SnapshotCache(options.usageMaxAgeMs ?? 10_000, options.now ?? Date.now);
+    this.readConcurrency = options.readConcurrency ?? nodeConnections;
+    if (!Number.isSafeInteger(this.readConcurrency) || this.readConcurrency < 1) {
+      throw new RangeError(
+        `readConcurrency must be a whole number >= 1, got ${this.readConcurrency}`,
+      );
+    }
+    this.file = source.file ?? null;
     if ('policy' in source) {
       this.policy = source.policy;
       return;
@@ -45,6 +73,11 @@ export class QuotaService {
           : new AppError('POLICY_INVALID', `No quota policy could be read from ${source.file}.`);
       log.error(`quota policy not loaded: ${this.policyError.message}`);
     }
+  }
+
+  /** The policy in force, or null when none could be loaded. */
+  currentPolicy(): Policy | null {
+    return this.policy;
   }
 
   /** The limits of one user; fails when there is no policy or it does not name the user. */
@@ -62,41 +95,84 @@ export class QuotaService {
     return limits;
   }
 
-  /** Reads the user's guests and their configs (in parallel) and computes usage. */
-  async snapshot(api: PveApi, userid: string): Promise<UsageSnapshot> {
+  /**
+   * Validates a policy document and puts it in force, writing it to the policy file first. A bad
+   * document throws POLICY_INVALID with every bad field in `details.fields`; nothing changes.
+   */
+  importPolicy(text: string): { policy: Policy; savedTo: string | null } {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      const detail = error instanceof SyntaxError ? `: ${error.message}` : '';
+      throw new AppError('POLICY_INVALID', `The policy is not valid JSON${detail}.`, {
+        fields: { '(document)': `not valid JSON${detail}` },
+      });
+    }
+    const parsed = parsePolicy(json);
+    if (!parsed.ok) {
+      const fields = Object.fromEntries(
+        parsed.issues.map((issue) => [issue.path || '(top level)', issue.message]),
+      );
+      const count = Object.keys(fields).length;
+      throw new AppError(
+        'POLICY_INVALID',
+        `The policy was not imported: ${count === 1 ? 'one field is' : `${count} fields are`} not valid. The previous policy stays in force.`,
+        { fields },
+      );
+    }
+    if (this.file !== null) this.writePolicyFile(this.file, text);
+    this.policy = parsed.policy;
+    this.policyError = null;
+    this.invalidate();
+    this.log.info(`quota policy replaced${this.file === null ? '' : ` and saved to ${this.file}`}`);
+    return { policy: parsed.policy, savedTo: this.file };
+  }
+
+  /** Drops every cached snapshot; called before a committed change's reservation is released. */
+  invalidate(): void {
+    this.snapshots.invalidate();
+  }
+
+  /**
+   * The user's guests, configs and usage: from the warm snapshot while it is fresh and nothing
+   * was committed since it was read, else read from the cluster (configs in parallel). `fresh`
+   * always reads the cluster, and keeps the result warm for the pricing that usually follows.
+   */
+  snapshot(api: PveApi, userid: string, options: { fresh?: boolean } = {}): Promise<UsageSnapshot> {
     const limits = this.limitsFor(userid);
-    const rows = await api.guests();
-    const owned = rows.filter(isGuestRow).filter((row) => isOwned(row, limits));
-    const limit = pLimit(configConcurrency);
-    const guests = await Promise.all(
-      owned.map((resource) =>
+    const key = `${this.apiId(api)}/${userid}`;
+    const load = (): Promise<UsageSnapshot> => this.read(api, limits);
+    return options.fresh === true
+      ? this.snapshots.refresh(key, load)
+      : this.snapshots.get(key, load);
+  }
+
+  /** Reads guests' configs with bounded concurrency. */
+  readConfigs<T extends { resource: GuestResource }>(
+    api: PveApi,
+    items: readonly T[],
+  ): Promise<Array<T & { config: GuestConfig }>> {
+    const limit = pLimit(this.readConcurrency);
+    return Promise.all(
+      items.map((item) =>
         limit(async () => ({
-          node: resource.node,
-          type: resource.type,
-          vmid: resource.vmid,
-          pool: resource.pool ?? null,
-          // A container without `cores` may use every core of its host; maxcpu says how many.
-          hostCores: resource.maxcpu,
-          resource,
-          config: await api.config(resource.node, resource.type, resource.vmid),
+          ...item,
+          config: await api.config(item.resource.node, item.resource.type, item.resource.vmid),
         })),
       ),
     );
-    const sizes = await this.missingVolumeSizes(api, guests);
-    const usage = computeUsage(limits, guests, (volume) => sizes.get(volume));
-    if (usage.problems.length > 0) {
-      this.log.warn(`usage of ${userid} skipped ${usage.problems.length} unreadable config values`);
-    }
-    return { limits, rows, guests, usage };
   }
 
   /**
    * Unused volumes often carry no `size=` in the config; their size comes from the storage's
-   * content listing, read once per node and storage that has such a volume.
+   * content listing, read once per node and storage that has such a volume. With `skipDenied`,
+   * a listing PVE does not allow is skipped, and its volumes are reported as of unknown size.
    */
-  private async missingVolumeSizes(
+  async missingVolumeSizes(
     api: PveApi,
     guests: ReadonlyArray<{ node: string; type: 'qemu' | 'lxc'; config: GuestConfig }>,
+    options: { skipDenied?: boolean } = {},
   ): Promise<Map<string, number>> {
     const wanted = new Map<string, { node: string; storage: string }>();
     for (const guest of guests) {
@@ -110,16 +186,74 @@ export class QuotaService {
       }
     }
     const sizes = new Map<string, number>();
-    const limit = pLimit(configConcurrency);
+    const limit = pLimit(this.readConcurrency);
     await Promise.all(
       [...wanted.values()].map(({ node, storage }) =>
         limit(async () => {
-          for (const item of await api.storageContent(node, storage)) {
+          let listing;
+          try {
+            listing = await api.storageContent(node, storage);
+          } catch (error) {
+            if (options.skipDenied === true && isAppError(error, 'PVE_PERMISSION')) return;
+            throw error;
+          }
+          for (const item of listing) {
             if (item.size !== undefined) sizes.set(item.volid, item.size);
           }
         }),
       ),
     );
     return sizes;
+  }
+
+  private async read(api: PveApi, limits: UserLimits): Promise<UsageSnapshot> {
+    const rows = await api.guests();
+    const owned = rows
+      .filter(isGuestRow)
+      .filter((row) => row.pool !== undefined && limits.pools.includes(row.pool));
+    const guests = await this.readConfigs(
+      api,
+      owned.map((resource) => ({
+        node: resource.node,
+        type: resource.type,
+        vmid: resource.vmid,
+        pool: resource.pool ?? null,
+        // A container without `cores` may use every core of its host; maxcpu says how many.
+        hostCores: resource.maxcpu,
+        resource,
+      })),
+    );
+    const sizes = await this.missingVolumeSizes(api, guests);
+    const usage = computeUsage(limits, guests, (volume) => sizes.get(volume));
+    if (usage.problems.length > 0) {
+      this.log.warn(
+        `usage of ${limits.userid} skipped ${usage.problems.length} unreadable config values`,
+      );
+    }
+    return { limits, rows, guests, usage };
+  }
+
+  private apiId(api: PveApi): number {
+    let id = this.apiIds.get(api);
+    if (id === undefined) {
+      id = this.nextApiId++;
+      this.apiIds.set(api, id);
+    }
+    return id;
+  }
+
+  /** Writes next to the file and renames, so a crash never leaves half a policy behind. */
+  private writePolicyFile(file: string, text: string): void {
+    const temporary = `${file}.${process.pid}.tmp`;
+    try {
+      writeFileSync(temporary, text.endsWith('\n') ? text : `${text}\n`, { mode: 0o600 });
+      renameSync(temporary, file);
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      throw new AppError(
+        'INTERNAL',
+        `The policy is valid but could not be saved to ${file}${typeof code === 'string' ? ` (${code})` : ''}; the previous policy stays in force.`,
+      );
+    }
   }
 }

@@ -1,43 +1,62 @@
 import { AppError } from '../../shared/errors';
-import type { SessionStatus } from '../../shared/contract';
+import type { LoginResult, SessionStatus, SignedInStatus } from '../../shared/contract';
 import type { Logger } from '../log/logger';
 import { PveApi } from '../pve/api';
 import { renewTicket, requestTicket, ticketLifetimeMs, type Ticket } from '../pve/auth';
-import { PveConnection } from '../pve/connection';
+import { PveConnection, type Credentials } from '../pve/connection';
+import type { SecondFactorMethod } from '../pve/tfa';
 import { createPinnedDispatcher } from '../pve/tls';
+import { tokenOwner, verifyApiToken } from '../pve/token-auth';
 import type { TrustStore } from '../store/trust-store';
+import type { RememberedTokens } from './remembered-tokens';
+import { timerScheduler, type Scheduler } from './scheduler';
+import { SecondFactorAttempt } from './second-factor-attempt';
 
-/** Renew a ticket once less than this much of its life is left. */
-const renewBeforeExpiryMs = 30 * 60 * 1000;
+/** The timer renews a ticket this long after it was issued, well before its two hours are up. */
+export const renewAfterMs = 90 * 60 * 1000;
 
-interface ActiveSession {
-  clusterUrl: string;
-  holder: { ticket: Ticket };
-  api: PveApi;
-}
+type ActiveSession =
+  | {
+      via: 'ticket';
+      clusterUrl: string;
+      holder: { ticket: Ticket };
+      api: PveApi;
+      /** The renewal in flight, shared by every caller that needs it. */
+      renewal: Promise<void> | null;
+    }
+  | { via: 'token'; clusterUrl: string; userid: string; tokenId: string; api: PveApi };
 
 /** What the session manager needs from the core. */
 export interface SessionDeps {
   trust: TrustStore;
+  tokens: RememberedTokens;
   log: Logger;
   now: () => number;
   requestTimeoutMs: number;
   onChange: (status: SessionStatus) => void;
+  /** Runs the renewal timer; tests pass one they drive by hand. */
+  schedule?: Scheduler;
 }
 
 /**
  * Holds the one PVE session of this window set: connections per node address (each pinned to its
- * certificate), the ticket and the CSRF token. Nothing here ever crosses IPC but `status()`.
+ * certificate), the ticket and CSRF token or the API token, and a sign-in attempt waiting for its
+ * second factor. Nothing here ever crosses IPC but the statuses.
  */
 export class SessionManager {
   private active: ActiveSession | null = null;
+  private readonly attempt: SecondFactorAttempt;
   private readonly connections = new Map<
     string,
     { fingerprint: string; connection: PveConnection }
   >();
-  private renewal: Promise<void> | null = null;
+  private cancelTimer: (() => void) | null = null;
+  private readonly schedule: Scheduler;
 
-  constructor(private readonly deps: SessionDeps) {}
+  constructor(private readonly deps: SessionDeps) {
+    this.schedule = deps.schedule ?? timerScheduler;
+    this.attempt = new SecondFactorAttempt(deps.now);
+  }
 
   /** A connection to a node whose certificate the user has pinned. */
   connection(url: string): PveConnection {
@@ -62,34 +81,74 @@ export class SessionManager {
     return new PveApi(this.connection(url), () => null);
   }
 
-  /** Signs in with a password and keeps the ticket. */
+  /** The password step: signs in, or keeps PVE's challenge and asks for the second factor. */
   async login(input: {
     url: string;
     realm: string;
     username: string;
     password: string;
-  }): Promise<SessionStatus> {
+  }): Promise<LoginResult> {
     const connection = this.connection(input.url);
-    const ticket = await requestTicket(connection, input, this.deps.now);
-    // The credentials closure reads this session's own ticket, so a renewed ticket is used and a
-    // ticket is never sent to another cluster's connection.
-    const holder = { ticket };
-    const api = new PveApi(connection, () => ({
-      kind: 'ticket',
-      ticket: holder.ticket.ticket,
-      csrfToken: holder.ticket.csrfToken,
-    }));
-    this.active = { clusterUrl: input.url, holder, api };
-    this.deps.log.info(`signed in as ${ticket.userid} to ${input.url}`);
-    const status = this.status();
-    this.deps.onChange(status);
-    return status;
+    // A new attempt replaces any earlier one, and the session it would replace.
+    this.attempt.clear();
+    this.endSession();
+    const step = await requestTicket(connection, input, this.deps.now);
+    if (step.kind === 'ticket') return this.startTicketSession(input.url, connection, step.ticket);
+    this.deps.log.info(`${step.challenge.userid} needs a second factor`);
+    return {
+      signedIn: false,
+      secondFactor: this.attempt.start(input.url, connection, step.challenge),
+    };
   }
 
-  /** Forgets the session. */
+  /** The second step of the attempt the last password step started. */
+  async secondFactor(input: { method: SecondFactorMethod; code: string }): Promise<SignedInStatus> {
+    const done = await this.attempt.answer(input);
+    return this.startTicketSession(done.clusterUrl, done.connection, done.ticket);
+  }
+
+  /** Signs in with an API token; a wrong secret is refused before anything is stored. */
+  async loginWithToken(input: {
+    url: string;
+    tokenId: string;
+    secret?: string | undefined;
+    remember: boolean;
+  }): Promise<SignedInStatus> {
+    const connection = this.connection(input.url);
+    this.attempt.clear();
+    this.endSession();
+    const secret = input.secret ?? this.deps.tokens.secret(input.url, input.tokenId);
+    if (secret === null) {
+      throw new AppError('NOT_FOUND', `No secret is remembered for ${input.tokenId}. Enter it.`, {
+        fields: { secret: 'required' },
+      });
+    }
+    const credentials = { kind: 'token', tokenId: input.tokenId, secret } as const;
+    await verifyApiToken(connection, credentials);
+
+    // A newly typed secret without "remember" replaces a remembered one, so that is forgotten;
+    // signing in with the remembered secret keeps it.
+    if (input.remember) this.deps.tokens.remember(input.url, input.tokenId, secret);
+    else if (input.secret !== undefined) this.deps.tokens.forget(input.url, input.tokenId);
+    this.stopTimer();
+    const userid = tokenOwner(input.tokenId);
+    this.active = {
+      via: 'token',
+      clusterUrl: input.url,
+      userid,
+      tokenId: input.tokenId,
+      api: new PveApi(connection, () => credentials),
+    };
+    this.deps.log.info(`signed in with API token ${input.tokenId} to ${input.url}`);
+    return this.announce(this.active);
+  }
+
+  /** Forgets the session and any sign-in attempt waiting for its second factor. */
   logout(): SessionStatus {
-    if (this.active) this.deps.log.info(`signed out ${this.active.holder.ticket.userid}`);
+    if (this.active) this.deps.log.info(`signed out ${this.describe(this.active)}`);
     this.active = null;
+    this.attempt.clear();
+    this.stopTimer();
     const status = this.status();
     this.deps.onChange(status);
     return status;
@@ -97,55 +156,143 @@ export class SessionManager {
 
   /** Who is signed in, until when. */
   status(): SessionStatus {
-    if (!this.active) return { signedIn: false };
-    return {
-      signedIn: true,
-      clusterUrl: this.active.clusterUrl,
-      userid: this.active.holder.ticket.userid,
-      expiresAt: new Date(this.active.holder.ticket.issuedAt + ticketLifetimeMs).toISOString(),
-    };
+    return this.active ? signedInStatus(this.active) : { signedIn: false };
   }
 
   /** The signed-in user's API, renewing the ticket first when it is close to expiry. */
   async api(): Promise<{ api: PveApi; userid: string }> {
     const active = this.active;
     if (!active) throw new AppError('NOT_SIGNED_IN', 'Sign in to the cluster first.');
+    if (active.via === 'token') return { api: active.api, userid: active.userid };
     const age = this.deps.now() - active.holder.ticket.issuedAt;
     if (age >= ticketLifetimeMs) {
       this.expire();
       throw new AppError('SESSION_EXPIRED', 'Your PVE session has expired. Sign in again.');
     }
-    if (age >= ticketLifetimeMs - renewBeforeExpiryMs) await this.renew(active);
+    // Normally the timer has renewed already; this covers a timer that could not run (sleep).
+    if (age >= renewAfterMs) await this.renew(active);
     return { api: active.api, userid: active.holder.ticket.userid };
   }
 
   /** Drops a session that PVE no longer accepts. */
   expire(): void {
     if (!this.active) return;
-    this.deps.log.warn(`session of ${this.active.holder.ticket.userid} expired`);
+    this.deps.log.warn(`session of ${this.describe(this.active)} expired`);
     this.active = null;
+    this.stopTimer();
     this.deps.onChange(this.status());
   }
 
   /** Closes every connection. */
   async close(): Promise<void> {
     this.active = null;
+    this.attempt.clear();
+    this.stopTimer();
     const all = [...this.connections.values()];
     this.connections.clear();
     await Promise.all(all.map((entry) => entry.connection.close()));
   }
 
-  private async renew(active: ActiveSession): Promise<void> {
-    // Concurrent callers share one renewal instead of each posting the ticket.
-    this.renewal ??= renewTicket(active.api.connection, active.holder.ticket, this.deps.now)
+  private startTicketSession(
+    clusterUrl: string,
+    connection: PveConnection,
+    ticket: Ticket,
+  ): SignedInStatus {
+    // The credentials closure reads this session's own ticket, so a renewed ticket is used and a
+    // ticket is never sent to another cluster's connection.
+    const holder = { ticket };
+    const credentials = (): Credentials => ({
+      kind: 'ticket',
+      ticket: holder.ticket.ticket,
+      csrfToken: holder.ticket.csrfToken,
+    });
+    const active: ActiveSession = {
+      via: 'ticket',
+      clusterUrl,
+      holder,
+      api: new PveApi(connection, credentials),
+      renewal: null,
+    };
+    this.active = active;
+    this.deps.log.info(`signed in as ${ticket.userid} to ${clusterUrl}`);
+    this.scheduleRenewal(active);
+    return this.announce(active);
+  }
+
+  private announce(active: ActiveSession): SignedInStatus {
+    const status = signedInStatus(active);
+    this.deps.onChange(status);
+    return status;
+  }
+
+  private scheduleRenewal(active: Extract<ActiveSession, { via: 'ticket' }>): void {
+    this.stopTimer();
+    const delayMs = active.holder.ticket.issuedAt + renewAfterMs - this.deps.now();
+    this.cancelTimer = this.schedule(delayMs, () => {
+      this.cancelTimer = null;
+      if (this.active !== active) return;
+      // A failed renewal is not fatal: the lazy renewal and the expiry check in api() follow.
+      this.renew(active).catch((error: unknown) => {
+        const reason = error instanceof AppError ? `${error.code} ${error.message}` : 'unknown';
+        this.deps.log.warn(
+          `could not renew the ticket of ${active.holder.ticket.userid}: ${reason}`,
+        );
+        if (error instanceof AppError && error.code === 'SESSION_EXPIRED' && this.active === active)
+          this.expire();
+      });
+    });
+  }
+
+  /** Ends the current session, if any, because a new sign-in starts. */
+  private endSession(): void {
+    if (!this.active) return;
+    this.deps.log.info(`ended the session of ${this.describe(this.active)} for a new sign-in`);
+    this.active = null;
+    this.stopTimer();
+    this.deps.onChange(this.status());
+  }
+
+  private stopTimer(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+  }
+
+  private async renew(active: Extract<ActiveSession, { via: 'ticket' }>): Promise<void> {
+    // Concurrent callers share the session's one renewal instead of each posting the ticket.
+    active.renewal ??= renewTicket(active.api.connection, active.holder.ticket, this.deps.now)
       .then((ticket) => {
         active.holder.ticket = ticket;
         this.deps.log.info(`renewed the ticket of ${ticket.userid}`);
+        if (this.active !== active) return;
+        this.scheduleRenewal(active);
         this.deps.onChange(this.status());
       })
       .finally(() => {
-        this.renewal = null;
+        active.renewal = null;
       });
-    await this.renewal;
+    await active.renewal;
   }
+
+  private describe(active: ActiveSession): string {
+    return active.via === 'token' ? active.tokenId : active.holder.ticket.userid;
+  }
+}
+
+function signedInStatus(active: ActiveSession): SignedInStatus {
+  if (active.via === 'token') {
+    return {
+      signedIn: true,
+      clusterUrl: active.clusterUrl,
+      userid: active.userid,
+      via: 'token',
+      expiresAt: null,
+    };
+  }
+  return {
+    signedIn: true,
+    clusterUrl: active.clusterUrl,
+    userid: active.holder.ticket.userid,
+    via: 'ticket',
+    expiresAt: new Date(active.holder.ticket.issuedAt + ticketLifetimeMs).toISOString(),
+  };
 }

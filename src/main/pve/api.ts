@@ -79,6 +79,21 @@ export const taskLogSchema = z.array(z.object({ n: looseNumber, t: z.string() })
 
 const upidSchema = z.string().startsWith('UPID:');
 
+/** One row of `/nodes/<node>/tasks`; there `status` holds the exit text, not running/stopped. */
+export const nodeTaskSchema = z.object({
+  upid: z.string(),
+  node: z.string(),
+  type: z.string(),
+  id: z.string().optional(),
+  user: z.string(),
+  starttime: looseNumber,
+  endtime: looseNumber.optional(),
+  status: z.string().optional(),
+});
+
+/** A row of a node's task list. */
+export type NodeTask = z.infer<typeof nodeTaskSchema>;
+
 /** The typed PVE API over one connection and one set of credentials. */
 export class PveApi {
   constructor(
@@ -94,6 +109,12 @@ export class PveApi {
   /** Every guest the user may see, cluster-wide. */
   guests(): Promise<ClusterResource[]> {
     const call = { method: 'GET', path: '/cluster/resources', params: { type: 'vm' } } as const;
+    return this.connection.call(call, z.array(resourceSchema), this.credentials());
+  }
+
+  /** Every row of `/cluster/resources` the user may see: guests, storages, nodes and pools. */
+  resources(): Promise<ClusterResource[]> {
+    const call = { method: 'GET', path: '/cluster/resources' } as const;
     return this.connection.call(call, z.array(resourceSchema), this.credentials());
   }
 
@@ -119,6 +140,38 @@ export class PveApi {
   ): Promise<string> {
     const path = pvePath`/nodes/${node}/${type}/${vmid}/resize`;
     return this.connection.call({ method: 'PUT', path, params }, upidSchema, this.credentials());
+  }
+
+  /** Starts a power action (`status/start`, `shutdown`, `reboot`, `stop`); returns the UPID. */
+  powerAction(
+    node: string,
+    type: 'qemu' | 'lxc',
+    vmid: number,
+    action: 'start' | 'shutdown' | 'reboot' | 'stop',
+  ): Promise<string> {
+    const path = pvePath`/nodes/${node}/${type}/${vmid}/status/${action}`;
+    return this.connection.call({ method: 'POST', path }, upidSchema, this.credentials());
+  }
+
+  /** Writes config values synchronously (`PUT .../config`); PVE answers null. */
+  async updateConfig(
+    node: string,
+    type: 'qemu' | 'lxc',
+    vmid: number,
+    params: Record<string, string | number> & { digest: string },
+  ): Promise<void> {
+    const path = pvePath`/nodes/${node}/${type}/${vmid}/config`;
+    await this.connection.call({ method: 'PUT', path, params }, z.null(), this.credentials());
+  }
+
+  /** A node's task list, newest first. */
+  nodeTasks(
+    node: string,
+    params: { source: 'archive' | 'active' | 'all'; limit: number; vmid?: number },
+  ): Promise<NodeTask[]> {
+    const path = pvePath`/nodes/${node}/tasks`;
+    const call = { method: 'GET', path, params } as const;
+    return this.connection.call(call, z.array(nodeTaskSchema), this.credentials());
   }
 
   /** A task's state. */

@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/errors';
 import { ticketSchema } from './api';
 import type { PveConnection } from './connection';
+import { isPartialTicket, readChallengeMethods, type TfaChallenge } from './tfa';
 
 /** PVE tickets are valid for two hours from issue. */
 export const ticketLifetimeMs = 2 * 60 * 60 * 1000;
@@ -14,12 +15,16 @@ export interface Ticket {
   issuedAt: number;
 }
 
-/** Signs in with a password; refuses partial (two-factor) tickets, which are not sessions. */
+/** What the password step gives: a session, or the challenge of a second step. */
+export type PasswordStep =
+  { kind: 'ticket'; ticket: Ticket } | { kind: 'second-factor'; challenge: TfaChallenge };
+
+/** Signs in with a password. A partial (two-factor) ticket comes back as a challenge, never a session. */
 export async function requestTicket(
   connection: PveConnection,
   login: { username: string; realm: string; password: string },
   now: () => number,
-): Promise<Ticket> {
+): Promise<PasswordStep> {
   const answer = await connection.call(
     {
       method: 'POST',
@@ -28,11 +33,31 @@ export async function requestTicket(
     },
     ticketSchema,
   );
-  // PVE marks a first-step two-factor ticket with `!tfa!` (older servers send NeedTFA: 1).
-  if (answer.ticket.includes('!tfa!') || answer.NeedTFA) {
+  if (isPartialTicket(answer.ticket)) {
+    const { methods, unsupported } = readChallengeMethods(answer.ticket);
+    if (methods.length === 0) {
+      const named = unsupported.length > 0 ? ` (${unsupported.join(', ')})` : '';
+      throw new AppError(
+        'PVE_AUTH',
+        `This account's second factor${named} cannot be answered in ProxDesk. Add a TOTP app or recovery keys to the account in the PVE web UI, or sign in with an API token.`,
+      );
+    }
+    return {
+      kind: 'second-factor',
+      challenge: {
+        partialTicket: answer.ticket,
+        userid: answer.username,
+        methods,
+        unsupported,
+        csrfToken: answer.CSRFPreventionToken ?? null,
+      },
+    };
+  }
+  // PVE before 7 asked for a second factor with NeedTFA and its own /access/tfa step.
+  if (answer.NeedTFA) {
     throw new AppError(
       'PVE_AUTH',
-      'This account uses two-factor sign-in, which this version of ProxDesk cannot complete yet.',
+      'This PVE version asks for the second factor in an old way that ProxDesk does not support.',
     );
   }
   if (!answer.CSRFPreventionToken) {
@@ -42,10 +67,13 @@ export async function requestTicket(
     );
   }
   return {
-    ticket: answer.ticket,
-    csrfToken: answer.CSRFPreventionToken,
-    userid: answer.username,
-    issuedAt: now(),
+    kind: 'ticket',
+    ticket: {
+      ticket: answer.ticket,
+      csrfToken: answer.CSRFPreventionToken,
+      userid: answer.username,
+      issuedAt: now(),
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { fetch, interceptors, type Dispatcher } from 'undici';
+import { interceptors, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { Logger } from '../log/logger';
@@ -101,28 +101,33 @@ export class PveConnection {
       headers.authorization = `PVEAPIToken=${credentials.tokenId}=${credentials.secret}`;
     }
 
-    let response: Awaited<ReturnType<typeof fetch>>;
+    // undici's request rather than fetch: it costs less per call, which matters when usage reads
+    // hundreds of configs at once, and it keeps the reason phrase PVE puts its 401 reasons in.
+    let status: number;
+    let statusText: string;
     let text: string;
     try {
-      response = await fetch(url, {
+      const response = await request(url, {
         method: call.method,
         headers,
         body,
         dispatcher: this.dispatcher,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      text = await response.text();
+      status = response.statusCode;
+      statusText = response.statusText;
+      text = await response.body.text();
     } catch (error) {
       const mapped = mapTransportError(error, { url: this.baseUrl });
       this.log.warn(`${call.method} ${call.path} failed: ${mapped.code} ${mapped.message}`);
       throw mapped;
     }
     const elapsed = Math.round(performance.now() - started);
-    this.log.info(`${call.method} ${call.path} -> ${response.status} in ${elapsed} ms`);
-    if (response.status >= 400) {
+    this.log.info(`${call.method} ${call.path} -> ${status} in ${elapsed} ms`);
+    if (status >= 400) {
       throw mapPveResponse({
-        status: response.status,
-        statusText: response.statusText,
+        status,
+        statusText,
         body: text,
         method: call.method,
         path: call.path,

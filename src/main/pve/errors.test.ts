@@ -44,6 +44,12 @@ describe('mapPveResponse', () => {
       /Sign in again/,
     ],
     [
+      'an expired ticket, as PVE words it',
+      { status: 401, statusText: 'permission denied - invalid PVE ticket' },
+      'SESSION_EXPIRED',
+      /Sign in again/,
+    ],
+    [
       'a bad CSRF token',
       { status: 401, statusText: 'Permission denied - invalid csrf token' },
       'PVE_AUTH',

@@ -105,7 +105,8 @@ export function mapPveResponse(response: PveFailedResponse): AppError {
 }
 
 function authError(reason: string, status: number): AppError {
-  if (/no ticket|invalid ticket|ticket (?:expired|invalid)/i.test(reason)) {
+  // PVE says `permission denied - invalid PVE ticket` once a ticket has expired.
+  if (/no ticket|invalid (?:PVE )?ticket|ticket (?:expired|invalid)/i.test(reason)) {
     return new AppError('SESSION_EXPIRED', 'Your PVE session has ended. Sign in again.', {
       status,
     });

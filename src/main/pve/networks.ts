@@ -1,6 +1,6 @@
 import { pveRateToBytesPerSecond } from '../../shared/units';
 import { parsePropertyString } from './property-string';
-import type { ConfigProblem } from './volumes';
+import { compareConfigKeys, type ConfigProblem } from './volumes';
 
 // The network interfaces of a guest, read from its `netN` config keys. As with volumes, one
 // unreadable key becomes a problem and the others are still read.
@@ -51,7 +51,7 @@ export function parseGuestNetworks(
   const problems: ConfigProblem[] = [];
 
   const keys = Object.keys(config).filter((key) => netKey.test(key));
-  for (const key of keys.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
+  for (const key of keys.sort(compareConfigKeys)) {
     const value = config[key];
     try {
       if (typeof value !== 'string') throw new Error('expected a property string');

@@ -21,6 +21,8 @@ export interface FollowOptions {
   maxIntervalMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Stops following (with an AbortError) when aborted, e.g. on sign-out. */
+  signal?: AbortSignal;
 }
 
 const defaultSleep = (ms: number): Promise<void> =>
@@ -59,6 +61,7 @@ export async function followTask(
   let nextLine = 0;
 
   for (;;) {
+    options.signal?.throwIfAborted();
     const status = await api.taskStatus(node, upid);
     const log = await api.taskLog(node, upid, nextLine);
     // PVE numbers log lines from 1 and answers `start` as the 0-based line to begin with.
@@ -76,11 +79,12 @@ export async function followTask(
     if (now() + interval > deadline) {
       throw new AppError(
         'TASK_TIMEOUT',
-        `The PVE task did not finish in time and may still be running; check it in the task list.`,
+        'The PVE task did not finish in time and may still be running; its progress is in the task log of the PVE web UI.',
         { upid },
       );
     }
     await sleep(interval);
+    options.signal?.throwIfAborted();
     interval = Math.min(maxInterval, Math.round(interval * 1.5));
   }
 }

@@ -13,6 +13,14 @@ export interface PresentedCertificate {
   validTo: string;
 }
 
+/**
+ * Sockets open at once to one node. Usage reads one config per guest, in parallel; with 24 sockets
+ * a user with 200 guests needs about nine round trips of config reads instead of 25 with 8, and
+ * pveproxy serves that many keep-alive connections from one client without trouble. Readers that
+ * fan out (see quota-service.ts) use the same number, so no request waits for a free socket.
+ */
+export const nodeConnections = 24;
+
 /** Options for the pinned dispatcher of one node. */
 export interface PinnedDispatcherOptions {
   connectTimeoutMs?: number;
@@ -102,7 +110,7 @@ export function createPinnedDispatcher(
   });
   return new Agent({
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
-    connections: options.connections ?? 8,
+    connections: options.connections ?? nodeConnections,
     connect(connectOptions, callback) {
       const targetPort = connectOptions.port ? Number(connectOptions.port) : 443;
       if (connectOptions.hostname.replace(/^\[|\]$/g, '') !== host || targetPort !== port) {

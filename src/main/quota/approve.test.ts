@@ -37,6 +37,8 @@ function usageOf(partial: Partial<Usage>): Usage {
     swapBytes: 0,
     networkBytesPerSecond: 0,
     storageBytes: {},
+    cpuModels: {},
+    pciDevices: {},
     perNode: {},
     problems: [],
     ...partial,
@@ -55,8 +57,15 @@ const usage = usageOf({
       memoryBytes: 20 * GiB,
       swapBytes: 512 * MiB,
       networkBytesPerSecond: 100 * MiB,
+      storageBytes: {},
     },
-    pve2: { cores: 4, memoryBytes: 10 * GiB, swapBytes: 0, networkBytesPerSecond: 50 * MiB },
+    pve2: {
+      cores: 4,
+      memoryBytes: 10 * GiB,
+      swapBytes: 0,
+      networkBytesPerSecond: 50 * MiB,
+      storageBytes: {},
+    },
   },
 });
 
@@ -81,7 +90,9 @@ describe('approveChange', () => {
           used: 7,
           requested: 2,
           after: 9,
+          remaining: 7,
           fits: true,
+          reason: '7 in use + 2 = 9 of 16; 7 left',
         },
         {
           resource: 'memory',
@@ -91,7 +102,9 @@ describe('approveChange', () => {
           used: 30 * GiB,
           requested: GiB,
           after: 31 * GiB,
+          remaining: GiB,
           fits: true,
+          reason: '30 GiB in use + 1 GiB = 31 GiB of 32 GiB; 1 GiB left',
         },
         {
           resource: 'storage:tank',
@@ -101,7 +114,9 @@ describe('approveChange', () => {
           used: 84 * GiB,
           requested: 16 * GiB,
           after: 100 * GiB,
+          remaining: 20 * GiB,
           fits: true,
+          reason: '84 GiB in use + 16 GiB = 100 GiB of 120 GiB; 20 GiB left',
         },
       ],
     });
@@ -225,7 +240,13 @@ describe('approveChange', () => {
           networkBytesPerSecond: used,
           storageBytes: { tank: used },
           perNode: {
-            pve1: { cores: used, memoryBytes: used, swapBytes: used, networkBytesPerSecond: used },
+            pve1: {
+              cores: used,
+              memoryBytes: used,
+              swapBytes: used,
+              networkBytesPerSecond: used,
+              storageBytes: { tank: used },
+            },
           },
         });
         const change = {
@@ -280,13 +301,14 @@ describe('addDeltas and applyDelta', () => {
       memoryBytes: 0,
       swapBytes: GiB,
       networkBytesPerSecond: 0,
+      storageBytes: { tank: -4 * GiB },
     });
     expect(after.perNode.pve1).toEqual(usage.perNode.pve1);
   });
 });
 
 describe('describeUsage', () => {
-  it('gives one row per numeric resource and per storage, limited or used', () => {
+  it('gives one row per resource, per-node limit and storage, limited or used', () => {
     const rows = describeUsage(limits, {
       ...usage,
       storageBytes: { ...usage.storageBytes, local: 2 * GiB },
@@ -294,6 +316,14 @@ describe('describeUsage', () => {
 
     expect(rows).toEqual([
       { resource: 'cores', label: 'Cores', unit: 'count', used: 7, limit: 16, available: 9 },
+      {
+        resource: 'cores@pve1',
+        label: 'Cores on pve1',
+        unit: 'count',
+        used: 3,
+        limit: 8,
+        available: 5,
+      },
       {
         resource: 'memory',
         label: 'Memory',
@@ -323,8 +353,8 @@ describe('describeUsage', () => {
         label: 'Storage: local',
         unit: 'bytes',
         used: 2 * GiB,
-        limit: null,
-        available: null,
+        limit: 0,
+        available: 0,
       },
       {
         resource: 'storage:local-lvm',
@@ -398,6 +428,8 @@ describe('a storage the policy does not name', () => {
       swapBytes: 0,
       networkBytesPerSecond: 0,
       storageBytes: {},
+      cpuModels: {},
+      pciDevices: {},
       perNode: {},
       problems: [],
     };

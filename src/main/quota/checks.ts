@@ -2,6 +2,7 @@ import { AppError } from '../../shared/errors';
 import { nodeNameSchema, storageIdSchema } from '../../shared/ids';
 import type { ResourceDelta } from './approve';
 import type { UserLimits } from './limits';
+import { cpuModelPattern, pciItemPattern } from './list-items';
 import type { QuantityUnit } from './units';
 import type { Usage } from './usage';
 
@@ -26,13 +27,30 @@ export const numericResources: ReadonlyArray<{
   },
 ];
 
+/** The list resources: their field in usage and deltas, the limits field, id prefix and label. */
+export const listResources: ReadonlyArray<{
+  field: 'cpuModels' | 'pciDevices';
+  resource: string;
+  label: string;
+  itemPattern: RegExp;
+}> = [
+  { field: 'cpuModels', resource: 'cpuModel', label: 'CPU model', itemPattern: cpuModelPattern },
+  { field: 'pciDevices', resource: 'pci', label: 'PCI', itemPattern: pciItemPattern },
+];
+
 function finite(value: unknown, what: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new AppError('INVALID_INPUT', `${what} must be a finite number.`);
   }
 }
 
-/** Throws INVALID_INPUT unless the change names a valid node and storages, with finite numbers. */
+function whole(value: unknown, what: string): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new AppError('INVALID_INPUT', `${what} must be a whole number.`);
+  }
+}
+
+/** Throws INVALID_INPUT unless the change names a valid node, storages and items, with numbers. */
 export function checkDelta(delta: ResourceDelta): void {
   if (!nodeNameSchema.safeParse(delta?.node).success) {
     throw new AppError('INVALID_INPUT', 'A change must name a valid node.');
@@ -45,6 +63,14 @@ export function checkDelta(delta: ResourceDelta): void {
       throw new AppError('INVALID_INPUT', 'A change names a storage whose id is not valid.');
     }
     finite(bytes, `The change on storage ${storage}`);
+  }
+  for (const { field, label, itemPattern } of listResources) {
+    for (const [item, count] of Object.entries(delta[field] ?? {})) {
+      if (!itemPattern.test(item)) {
+        throw new AppError('INVALID_INPUT', `A change names a ${label} item that is not valid.`);
+      }
+      whole(count, `The change of ${label} ${item}`);
+    }
   }
 }
 
@@ -59,6 +85,16 @@ export function checkUsage(usage: Usage): void {
   for (const [storage, bytes] of Object.entries(usage.storageBytes)) {
     finite(bytes, `Storage ${storage} in use`);
   }
+  for (const [node, counts] of Object.entries(usage.perNode)) {
+    for (const [storage, bytes] of Object.entries(counts.storageBytes)) {
+      finite(bytes, `Storage ${storage} in use on ${node}`);
+    }
+  }
+  for (const { field, label } of listResources) {
+    for (const [item, count] of Object.entries(usage[field])) {
+      whole(count, `${label} ${item} in use`);
+    }
+  }
 }
 
 /** Throws INVALID_INPUT unless every limit is null or finite. */
@@ -70,7 +106,13 @@ export function checkLimits(limits: UserLimits): void {
       finite(value, `The ${label.toLowerCase()} limit on ${node}`);
     }
   }
-  for (const [storage, { maxBytes }] of Object.entries(limits.storage)) {
+  for (const [storage, { maxBytes, perNode }] of Object.entries(limits.storage)) {
     if (maxBytes !== null) finite(maxBytes, `The limit on storage ${storage}`);
+    for (const [node, value] of Object.entries(perNode)) {
+      finite(value, `The limit on storage ${storage} on ${node}`);
+    }
+  }
+  for (const rule of [...limits.cpuModels, ...limits.pciDevices]) {
+    whole(rule.max, `The limit for ${rule.match}`);
   }
 }

@@ -63,6 +63,7 @@ describe('resolveUserLimits', () => {
     expect(limits.cores.max).toBe(16);
     expect(limits.storage.tank).toEqual({
       maxBytes: 10 * GiB,
+      perNode: {},
       buses: ['ide', 'sata', 'scsi', 'virtio', 'efidisk', 'tpmstate', 'rootfs', 'mp'],
     });
   });
@@ -72,7 +73,11 @@ describe('resolveUserLimits', () => {
 
     // Pools alice (8 GiB) and shared (12 GiB) both set memory: the larger max wins, whole.
     expect(limits.memoryBytes).toEqual({ max: 12 * GiB, perNode: { pve1: 4 * GiB } });
-    expect(limits.storage['local-lvm']).toEqual({ maxBytes: 50 * GiB, buses: ['scsi'] });
+    expect(limits.storage['local-lvm']).toEqual({
+      maxBytes: 50 * GiB,
+      perNode: {},
+      buses: ['scsi'],
+    });
     expect(limits.nodes).toEqual(['pve2']);
   });
 

@@ -22,6 +22,8 @@ export interface NetworkLimit extends NumericLimit {
 /** The limit on one PVE storage and the disk slots that may use it. */
 export interface StorageLimit {
   maxBytes: number | null;
+  /** Bytes on this storage of the guests on one node. */
+  perNode: Record<string, number>;
   buses: StorageBus[];
 }
 
@@ -61,11 +63,15 @@ export interface UnsetValues {
   lxcCores: number | 'host';
   lxcMemoryBytes: number;
   lxcSwapBytes: number;
+  /** The CPU model of a VM whose config has no `cpu`. */
+  qemuCpuModel: string;
 }
 
 /** The effective limits of one user, in base units (counts, bytes, bytes per second). */
 export interface UserLimits {
   userid: string;
+  /** Whether the policy lets this user open the admin view and import a policy. */
+  admin: boolean;
   cores: NumericLimit;
   memoryBytes: NumericLimit;
   swapBytes: NumericLimit;
@@ -108,13 +114,14 @@ export function resolveUserLimits(
 
   return {
     userid,
+    admin: user?.admin ?? groupEntries.some((entry) => entry.admin === true),
     cores: numeric(pick(levels, (e) => e.cores)),
     memoryBytes: numeric(pick(levels, (e) => e.memory)),
     swapBytes: numeric(pick(levels, (e) => e.swap)),
     networkBytesPerSecond: network(levels),
     storage: storage(levels),
-    cpuModels: combine(levels, (e) => e.cpuModels) ?? [],
-    pciDevices: combine(levels, (e) => e.pci) ?? [],
+    cpuModels: mostGenerousRules(combine(levels, (e) => e.cpuModels) ?? []),
+    pciDevices: mostGenerousRules(combine(levels, (e) => e.pci) ?? []),
     nodes: uniqueOrNull(combine(levels, (e) => e.nodes)),
     pools: [...pools],
     vmidRanges: combine(levels, (e) => (e.vmids ? [e.vmids] : undefined)) ?? null,
@@ -127,6 +134,7 @@ export function resolveUserLimits(
       lxcCores: policy.unset.lxcCores,
       lxcMemoryBytes: policy.unset.lxcMemory,
       lxcSwapBytes: policy.unset.lxcSwap,
+      qemuCpuModel: policy.unset.qemuCpuModel,
     },
   };
 }
@@ -195,6 +203,14 @@ function combine<T>(
   return undefined;
 }
 
+/** One rule per pattern: entries joined from several groups keep the largest max of a pattern. */
+function mostGenerousRules(rules: readonly ListLimit[]): ListLimit[] {
+  const byPattern = new Map<string, number>();
+  for (const { match, max } of rules)
+    byPattern.set(match, Math.max(max, byPattern.get(match) ?? 0));
+  return [...byPattern].map(([match, max]) => ({ match, max }));
+}
+
 function uniqueOrNull(values: string[] | undefined): string[] | null {
   return values === undefined ? null : sortedUnique(values);
 }
@@ -216,7 +232,11 @@ function storage(levels: Levels): Record<string, StorageLimit> {
   for (const id of ids) {
     const limit = pick(levels, (e) => (e.storage ? own(e.storage, id) : undefined));
     if (limit === undefined) continue;
-    result[id] = { maxBytes: limit.max ?? null, buses: [...(limit.buses ?? storageBuses)] };
+    result[id] = {
+      maxBytes: limit.max ?? null,
+      perNode: { ...limit.perNode },
+      buses: [...(limit.buses ?? storageBuses)],
+    };
   }
   return result;
 }

@@ -10,7 +10,7 @@ import { parseQuantity, type QuantityUnit } from './units';
 // field for the lab admin.
 
 function quantity(unit: QuantityUnit): z.ZodType<number, unknown> {
-  return z.unknown().transform((value, ctx) => {
+  const checked = z.unknown().transform((value, ctx) => {
     if (typeof value !== 'string' && typeof value !== 'number') {
       ctx.addIssue({ code: 'custom', message: `expected a ${unitWord[unit]}` });
       return z.NEVER;
@@ -22,7 +22,35 @@ function quantity(unit: QuantityUnit): z.ZodType<number, unknown> {
       return z.NEVER;
     }
   });
+  // The check above reads any value; the JSON Schema says what a quantity looks like instead.
+  return checked.meta(unitJsonSchema[unit]);
 }
+
+const unitJsonSchema: Record<QuantityUnit, Record<string, unknown>> = {
+  count: {
+    description: 'A whole number, 0 or more, as a number or a string.',
+    anyOf: [
+      { type: 'integer', minimum: 0 },
+      { type: 'string', pattern: '^\\d+$' },
+    ],
+  },
+  bytes: {
+    description: 'A size with a binary unit (B, KiB, MiB, GiB, TiB), such as "200GiB"; or 0.',
+    anyOf: [
+      { type: 'string', pattern: '^\\d+(\\.\\d+)? ?(B|KiB|MiB|GiB|TiB)$' },
+      { const: 0 },
+      { const: '0' },
+    ],
+  },
+  bytesPerSecond: {
+    description: 'A rate in PVE\'s MB/s (applied as MiB/s), such as "200MB/s"; or 0.',
+    anyOf: [
+      { type: 'string', pattern: '^\\d+(\\.\\d+)? ?(MB/s|MiB/s)$' },
+      { const: 0 },
+      { const: '0' },
+    ],
+  },
+};
 
 const unitWord: Record<QuantityUnit, string> = {
   count: 'whole number',
@@ -84,6 +112,7 @@ const networkLimitSchema = numericLimit(rate).extend({ unlimitedRateCost: rate.o
 
 const storageLimitSchema = z.strictObject({
   max: bytes.nullable().optional(),
+  perNode: z.record(nodeKeySchema, bytes).optional(),
   buses: z.array(z.enum(storageBuses)).min(1).optional(),
 });
 
@@ -164,6 +193,8 @@ const limitFields = {
 const memberEntrySchema = z.strictObject({
   ...limitFields,
   pools: z.array(poolIdSchema).optional(),
+  /** May open ProxDesk's admin view and import a policy; grants nothing in PVE. */
+  admin: z.boolean().optional(),
 });
 /** Limits given to every user whose pools include this pool. */
 const poolEntrySchema = z.strictObject(limitFields);
@@ -175,6 +206,7 @@ const defaultUnset = {
   lxcCores: 'host' as const,
   lxcMemory: 512 * MiB,
   lxcSwap: 512 * MiB,
+  qemuCpuModel: 'kvm64',
 };
 
 // What a config value counts as when the guest's config leaves it unset (PVE's defaults).
@@ -185,6 +217,12 @@ const unsetSchema = z.strictObject({
   lxcCores: z.union([z.literal('host'), positiveCount]).default(defaultUnset.lxcCores),
   lxcMemory: bytes.default(defaultUnset.lxcMemory),
   lxcSwap: bytes.default(defaultUnset.lxcSwap),
+  // qemu-server's default CPU type when a VM's config has no `cpu`.
+  qemuCpuModel: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'not a CPU model name')
+    .default(defaultUnset.qemuCpuModel),
 });
 
 /** The quota policy document. */
@@ -200,6 +238,6 @@ export const policySchema = z.strictObject({
 /** A parsed quota policy; every quantity is in its base unit. */
 export type Policy = z.output<typeof policySchema>;
 /** The limits of one user, group or pool entry, as parsed. */
-export type PolicyEntry = z.output<typeof poolEntrySchema> & { pools?: string[] };
+export type PolicyEntry = z.output<typeof poolEntrySchema> & { pools?: string[]; admin?: boolean };
 /** A disk slot a storage entry may allow. */
 export type StorageBus = (typeof storageBuses)[number];

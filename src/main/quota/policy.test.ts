@@ -29,6 +29,7 @@ describe('parsePolicy', () => {
           lxcCores: 'host',
           lxcMemory: 512 * MiB,
           lxcSwap: 512 * MiB,
+          qemuCpuModel: 'kvm64',
         },
         users: {},
         groups: {},
@@ -170,7 +171,14 @@ describe('loadPolicyFile', () => {
   it('loads the demo policy', () => {
     const policy = loadPolicyFile(demoPolicyFile);
 
-    expect(Object.keys(policy.users)).toEqual(['alice@pve', 'bob@pve']);
+    expect(Object.keys(policy.users)).toEqual([
+      'alice@pve',
+      'bob@pve',
+      'carol@pve',
+      'labadmin@pve',
+    ]);
+    expect(resolveUserLimits(policy, 'labadmin@pve')?.admin).toBe(true);
+    expect(resolveUserLimits(policy, 'alice@pve')?.admin).toBe(false);
   });
 
   it('refuses a missing file', () => {
@@ -212,6 +220,7 @@ describe('resolveUserLimits on the demo policy', () => {
 
     expect(limits).toEqual({
       userid: 'alice@pve',
+      admin: false,
       cores: { max: 16, perNode: {} },
       memoryBytes: { max: 32 * GiB, perNode: {} },
       swapBytes: { max: 8 * GiB, perNode: {} },
@@ -219,9 +228,10 @@ describe('resolveUserLimits on the demo policy', () => {
       storage: {
         'local-lvm': {
           maxBytes: 200 * GiB,
+          perNode: {},
           buses: ['scsi', 'virtio', 'sata', 'ide', 'efidisk', 'tpmstate', 'rootfs', 'mp'],
         },
-        tank: { maxBytes: 120 * GiB, buses: ['scsi', 'virtio', 'rootfs', 'mp'] },
+        tank: { maxBytes: 120 * GiB, perNode: {}, buses: ['scsi', 'virtio', 'rootfs', 'mp'] },
       },
       cpuModels: [],
       pciDevices: [],
@@ -237,6 +247,7 @@ describe('resolveUserLimits on the demo policy', () => {
         lxcCores: 'host',
         lxcMemoryBytes: 512 * MiB,
         lxcSwapBytes: 512 * MiB,
+        qemuCpuModel: 'kvm64',
       },
     });
   });

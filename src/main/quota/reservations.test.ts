@@ -18,13 +18,15 @@ function limitsWith(json: Record<string, unknown>): UserLimits {
 }
 
 function usageOf(cores: number, coresOnPve1: number, tankBytes: number): Usage {
-  const node = { memoryBytes: 0, swapBytes: 0, networkBytesPerSecond: 0 };
+  const node = { memoryBytes: 0, swapBytes: 0, networkBytesPerSecond: 0, storageBytes: {} };
   return {
     cores,
     memoryBytes: 0,
     swapBytes: 0,
     networkBytesPerSecond: 0,
     storageBytes: { tank: tankBytes },
+    cpuModels: {},
+    pciDevices: {},
     perNode: {
       pve1: { cores: coresOnPve1, ...node },
       pve2: { cores: cores - coresOnPve1, ...node },
@@ -49,6 +51,20 @@ describe('ReservationBook', () => {
     releaseFirst();
     expect(book.pending(user)).toEqual([{ node: 'pve2', storageBytes: { tank: GiB } }]);
     expect(book.pending('bob@pve')).toEqual([{ node: 'pve1', cores: 1 }]);
+  });
+
+  it('calls onRelease while the change is still held, once per release', () => {
+    const seen: unknown[] = [];
+    const book: ReservationBook = new ReservationBook((userid) =>
+      seen.push([userid, book.pending(userid).length]),
+    );
+
+    const release = book.reserve(user, { node: 'pve1', cpuModels: { host: 1 } });
+    release();
+    release();
+
+    expect(seen).toEqual([[user, 1]]);
+    expect(book.pending(user)).toEqual([]);
   });
 
   it('keeps its own copy, so a caller changing its object changes nothing held', () => {

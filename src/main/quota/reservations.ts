@@ -1,6 +1,6 @@
 import { Mutex } from 'async-mutex';
 import type { ResourceDelta } from './approve';
-import { checkDelta, numericResources } from './checks';
+import { checkDelta, listResources, numericResources } from './checks';
 
 // Approved changes that PVE has not yet confirmed or refused. Each user's approvals run one at a
 // time under that user's lock, and an approved change stays reserved until its commit ends, so
@@ -13,13 +13,17 @@ import { checkDelta, numericResources } from './checks';
 //   }) -> commit to PVE -> release()
 // Take `pending` before reading the cluster: a change released in between has been committed, so
 // the read includes it. Taken after the read, a change committed and released during the read
-// would be counted nowhere.
+// would be counted nowhere. The same holds for a usage snapshot kept between changes: it must be
+// dropped before the reservation of a committed change is released, which `onRelease` is for.
 
 /** Per-user approval locks and the changes held for approved-but-uncommitted requests. */
 export class ReservationBook {
   private readonly locks = new Map<string, Mutex>();
   private readonly held = new Map<string, Map<number, ResourceDelta>>();
   private nextId = 1;
+
+  /** `onRelease` runs just before a held change is let go (e.g. to drop cached usage). */
+  constructor(private readonly onRelease: (userid: string) => void = () => undefined) {}
 
   /** Runs `fn` while holding the user's lock. Not re-entrant: do not nest for the same user. */
   withUserLock<T>(userid: string, fn: () => Promise<T>): Promise<T> {
@@ -43,7 +47,10 @@ export class ReservationBook {
     book.set(id, copy);
     return () => {
       const current = this.held.get(userid);
-      if (current?.delete(id) && current.size === 0) this.held.delete(userid);
+      if (!current?.has(id)) return;
+      this.onRelease(userid);
+      current.delete(id);
+      if (current.size === 0) this.held.delete(userid);
     };
   }
 
@@ -61,5 +68,9 @@ function copyDelta(delta: ResourceDelta): ResourceDelta {
     if (delta[field] !== undefined) copy[field] = delta[field];
   }
   if (delta.storageBytes !== undefined) copy.storageBytes = { ...delta.storageBytes };
+  for (const { field } of listResources) {
+    const value = delta[field];
+    if (value !== undefined) copy[field] = { ...value };
+  }
   return copy;
 }

@@ -116,16 +116,29 @@ describe("computeUsage on the demo scenario's guests of alice", () => {
     expect(usage.storageBytes.tank).toBe(84 * GiB);
   });
 
-  it('splits cores, memory, swap and network by node', () => {
+  it('splits cores, memory, swap, network and storage by node', () => {
     expect(usage.perNode).toEqual({
       pve1: {
         cores: 3,
         memoryBytes: 4608 * MiB,
         swapBytes: 512 * MiB,
         networkBytesPerSecond: 100 * MiB,
+        // 32G + 528K (efidisk) + 8G rootfs; tank: the container's 20G mount point.
+        storageBytes: { 'local-lvm': 40 * GiB + 528 * KiB, tank: 20 * GiB },
       },
-      pve2: { cores: 4, memoryBytes: 8192 * MiB, swapBytes: 0, networkBytesPerSecond: 26_738_688 },
+      pve2: {
+        cores: 4,
+        memoryBytes: 8192 * MiB,
+        swapBytes: 0,
+        networkBytesPerSecond: 26_738_688,
+        storageBytes: { 'local-lvm': 24 * GiB, tank: 64 * GiB },
+      },
     });
+  });
+
+  it('counts the VMs per CPU model, an unset cpu as the policy says (kvm64)', () => {
+    expect(usage.cpuModels).toEqual({ kvm64: 2 });
+    expect(usage.pciDevices).toEqual({});
   });
 
   it('reports no problems', () => {

@@ -2,8 +2,9 @@ import { nodeNameSchema } from '../../shared/ids';
 import { MiB } from '../../shared/units';
 import { parseGuestNetworks } from '../pve/networks';
 import { parsePropertyString } from '../pve/property-string';
-import { parseGuestVolumes } from '../pve/volumes';
+import { compareConfigKeys, parseGuestVolumes } from '../pve/volumes';
 import { own, type UserLimits } from './limits';
+import { readGuestListItems } from './list-items';
 
 // A user's usage, derived from the configs of the guests in the user's pools. Nothing here is
 // stored: the same guests give the same usage, whatever order their config keys come in.
@@ -25,7 +26,12 @@ export interface NodeUsage {
   memoryBytes: number;
   swapBytes: number;
   networkBytesPerSecond: number;
+  /** Bytes per storage of the volumes of this node's guests (see computeUsage for shared ones). */
+  storageBytes: Record<string, number>;
 }
+
+/** The numeric part of one guest's or one node's usage. */
+type NumericUsage = Omit<NodeUsage, 'storageBytes'>;
 
 /** What a user's guests use, in base units, with the config values that could not be counted. */
 export interface Usage {
@@ -34,6 +40,10 @@ export interface Usage {
   swapBytes: number;
   networkBytesPerSecond: number;
   storageBytes: Record<string, number>;
+  /** Guests per CPU model (`x86-64-v2-AES`). */
+  cpuModels: Record<string, number>;
+  /** Devices per PCI item (`mapping:gpu-a`, `host:0000:01:00.0`). */
+  pciDevices: Record<string, number>;
   perNode: Record<string, NodeUsage>;
   problems: { vmid: number; key: string; reason: string }[];
 }
@@ -50,7 +60,8 @@ export function unlimitedInterfaceCost(limits: UserLimits, node: string): number
 /**
  * Computes a user's usage from the guests in the user's pools. Sizes missing from a volume string
  * are asked of `volumeSize` (e.g. from a storage listing); a volume attached to several slots or
- * guests counts once.
+ * guests counts once, on the node of the guest that holds it (the first node by name when guests
+ * on several nodes hold one volume of a shared storage).
  */
 export function computeUsage(
   limits: UserLimits,
@@ -63,10 +74,14 @@ export function computeUsage(
     swapBytes: 0,
     networkBytesPerSecond: 0,
     storageBytes: {},
+    cpuModels: {},
+    pciDevices: {},
     perNode: {},
     problems: [],
   };
-  const volumes = new Map<string, { storage: string; sizeBytes: number }>();
+  const volumes = new Map<string, { storage: string; node: string; sizeBytes: number }>();
+  const cpuModels = new Map<string, number>();
+  const pciDevices = new Map<string, number>();
 
   for (const guest of guests) {
     if (guest.pool === null || !limits.pools.includes(guest.pool)) continue;
@@ -86,6 +101,11 @@ export function computeUsage(
     }
     usage.perNode[guest.node] = node;
 
+    const items = readGuestListItems(guest.type, guest.config, limits.unset.qemuCpuModel);
+    for (const { key, reason } of items.problems) problem(key, reason);
+    if (items.cpuModel !== null) increment(cpuModels, items.cpuModel);
+    for (const device of items.pciDevices) increment(pciDevices, device);
+
     const { volumes: found, problems } = parseGuestVolumes(guest.type, guest.config);
     for (const { key, reason } of problems) problem(key, reason);
     for (const volume of found) {
@@ -95,25 +115,49 @@ export function computeUsage(
         problem(volume.key, `the size of ${volume.volume} is not known`);
         continue;
       }
-      // The same volume in two slots (or two guests) is one volume on the storage.
+      // The same volume in two slots (or two guests) is one volume on the storage. Which copy
+      // wins must not depend on the order guests come in: the larger size, then the first node.
       const seen = volumes.get(volume.volume);
-      if (seen === undefined || seen.sizeBytes < sizeBytes) {
-        volumes.set(volume.volume, { storage: volume.storage, sizeBytes });
+      if (
+        seen === undefined ||
+        seen.sizeBytes < sizeBytes ||
+        (seen.sizeBytes === sizeBytes && guest.node < seen.node)
+      ) {
+        volumes.set(volume.volume, { storage: volume.storage, node: guest.node, sizeBytes });
       }
     }
   }
 
-  for (const { storage, sizeBytes } of volumes.values()) {
+  for (const { storage, node, sizeBytes } of volumes.values()) {
     usage.storageBytes[storage] = (own(usage.storageBytes, storage) ?? 0) + sizeBytes;
+    const onNode = own(usage.perNode, node)?.storageBytes;
+    if (onNode !== undefined) onNode[storage] = (own(onNode, storage) ?? 0) + sizeBytes;
   }
-  usage.problems.sort(
-    (a, b) => a.vmid - b.vmid || a.key.localeCompare(b.key, 'en', { numeric: true }),
+  usage.cpuModels = sortedRecord(cpuModels);
+  usage.pciDevices = sortedRecord(pciDevices);
+  // Sorted keys everywhere, so even the serialised usage does not depend on the order of guests.
+  usage.storageBytes = sortedRecord(new Map(Object.entries(usage.storageBytes)));
+  for (const counts of Object.values(usage.perNode)) {
+    counts.storageBytes = sortedRecord(new Map(Object.entries(counts.storageBytes)));
+  }
+  usage.perNode = Object.fromEntries(
+    Object.entries(usage.perNode).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
+  usage.problems.sort((a, b) => a.vmid - b.vmid || compareConfigKeys(a.key, b.key));
   return usage;
 }
 
 function emptyNode(): NodeUsage {
-  return { cores: 0, memoryBytes: 0, swapBytes: 0, networkBytesPerSecond: 0 };
+  return { cores: 0, memoryBytes: 0, swapBytes: 0, networkBytesPerSecond: 0, storageBytes: {} };
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** A record built with own properties only, in key order, so that equal usages compare equal. */
+function sortedRecord(counts: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function validSize(size: number | undefined): number | null {
@@ -123,10 +167,10 @@ function validSize(size: number | undefined): number | null {
 type Problem = (key: string, reason: string) => void;
 
 /** Cores, memory, swap and network of one guest; a value that cannot be read counts 0. */
-function countGuest(limits: UserLimits, guest: GuestForUsage, problem: Problem): NodeUsage {
+function countGuest(limits: UserLimits, guest: GuestForUsage, problem: Problem): NumericUsage {
   const { config } = guest;
   const { unset } = limits;
-  const result = emptyNode();
+  const result: NumericUsage = { cores: 0, memoryBytes: 0, swapBytes: 0, networkBytesPerSecond: 0 };
 
   if (guest.type === 'qemu') {
     const cores = readWhole(config, 'cores', problem, 1) ?? unset.qemuCores;

@@ -2,6 +2,8 @@ import { useState, type ReactNode } from 'react';
 import type { InstanceRef, SessionStatus } from '../../shared/contract';
 import { InstanceDetailPanel } from '../features/instances/instance-detail';
 import { InstanceTable } from '../features/instances/instance-table';
+import { AdminButton } from '../features/admin/admin-button';
+import { AdminView } from '../features/admin/admin-view';
 import { QuotaPanel } from '../features/quota/quota-panel';
 import { SessionHeader } from '../features/session/session-header';
 
@@ -14,11 +16,17 @@ export interface WorkspacePageProps {
 /** The main view: the user's instances, the selected one's detail, and the quota. */
 export function WorkspacePage({ status, onSignedOut }: WorkspacePageProps): ReactNode {
   const [selected, setSelected] = useState<InstanceRef | null>(null);
+  const [showAdmin, setShowAdmin] = useState(false);
 
   return (
     <div className="shell" data-testid="workspace">
-      <SessionHeader status={status} onSignedOut={onSignedOut} />
-      <main className="workspace">
+      <SessionHeader
+        status={status}
+        onSignedOut={onSignedOut}
+        actions={<AdminButton open={showAdmin} onToggle={() => setShowAdmin((open) => !open)} />}
+      />
+      {showAdmin ? <AdminView onClose={() => setShowAdmin(false)} /> : null}
+      <main className="workspace" style={showAdmin ? { display: 'none' } : undefined}>
         <div className="workspace-main">
           <InstanceTable selected={selected} onSelect={setSelected} />
           {selected !== null ? (

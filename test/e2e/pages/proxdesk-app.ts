@@ -31,6 +31,30 @@ export class ProxdeskApp {
     await this.byTestId('sign-in-button').click();
   }
 
+  /** Answers the second sign-in step with a TOTP code or, after switching, a recovery key. */
+  async answerSecondFactor(code: string, method: 'totp' | 'recovery' = 'totp'): Promise<void> {
+    await this.byTestId('second-factor-form').waitFor({ timeout: stepTimeoutMs });
+    if (method === 'recovery') await this.byTestId('second-factor-switch').click();
+    await this.byTestId('second-factor-code').fill(code);
+    await this.byTestId('second-factor-submit').click();
+  }
+
+  /** Signs out from the workspace and waits for the sign-in form. */
+  async signOut(): Promise<void> {
+    await this.byTestId('sign-out-button').click();
+    await this.byTestId('workspace').waitFor({ state: 'detached', timeout: stepTimeoutMs });
+    await this.byTestId('username').waitFor({ timeout: stepTimeoutMs });
+  }
+
+  /** Switches the sign-in form to an API token, fills it in and submits it. */
+  async signInWithToken(tokenId: string, secret: string, remember = false): Promise<void> {
+    await this.byTestId('use-token').click({ timeout: stepTimeoutMs });
+    await this.byTestId('token-id').fill(tokenId);
+    await this.byTestId('token-secret').fill(secret);
+    if (remember) await this.byTestId('token-remember').check();
+    await this.byTestId('token-sign-in-button').click();
+  }
+
   /** Waits until the instance list and the quota panel show data. */
   async waitForWorkspace(): Promise<void> {
     await this.byTestId('workspace').waitFor({ timeout: stepTimeoutMs });
@@ -64,6 +88,30 @@ export class ProxdeskApp {
     await this.byTestId(`resize-${disk}`).click();
     await this.byTestId('resize-gib').fill(String(addGiB));
     await this.byTestId('resize-submit').click();
+  }
+
+  /** Presses a power button of the open instance; a stop is confirmed in its dialog. */
+  async power(action: 'start' | 'shutdown' | 'reboot' | 'stop'): Promise<void> {
+    await this.byTestId(`power-${action}`).click({ timeout: stepTimeoutMs });
+    if (action === 'stop') await this.byTestId('power-stop-confirm-button').click();
+  }
+
+  /** Opens the resource editor of the open instance and saves the given values. */
+  async changeResources(values: {
+    cores?: number;
+    sockets?: number;
+    memoryMiB?: number;
+    swapMiB?: number;
+  }): Promise<void> {
+    if ((await this.byTestId('resources-dialog').count()) === 0) {
+      await this.byTestId('resources-open').click({ timeout: stepTimeoutMs });
+    }
+    const fields = { cores: 'cores', sockets: 'sockets', memoryMiB: 'memory', swapMiB: 'swap' };
+    for (const [key, id] of Object.entries(fields)) {
+      const value = values[key as keyof typeof values];
+      if (value !== undefined) await this.byTestId(`resources-${id}`).fill(String(value));
+    }
+    await this.byTestId('resources-submit').click();
   }
 
   /** Saves a picture of the window. */

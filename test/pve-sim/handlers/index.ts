@@ -5,6 +5,9 @@ import { guestRoutes } from './guests.js';
 import { resizeRoutes } from './resize.js';
 import { storageRoutes } from './storage.js';
 import { taskRoutes } from './tasks.js';
+import { configUpdateRoutes } from './config-update.js';
+import { powerRoutes } from './power.js';
+import { taskListRoutes } from './task-list.js';
 
 /** Every endpoint the simulator serves. */
 export const allRoutes: readonly Route[] = [
@@ -14,4 +17,7 @@ export const allRoutes: readonly Route[] = [
   ...storageRoutes,
   ...resizeRoutes,
   ...taskRoutes,
+  ...powerRoutes,
+  ...configUpdateRoutes,
+  ...taskListRoutes,
 ];

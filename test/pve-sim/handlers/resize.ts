@@ -64,8 +64,12 @@ function resize(type: GuestType) {
         `extending volume ${disk.volid} on storage '${storageId}'`,
       ],
       finish: () => {
+        // PVE works out the new size inside the locked task, so two relative resizes that run
+        // one after the other both take effect.
+        const targetBytes = change.relative ? volume.sizeBytes + change.bytes : change.bytes;
+        if (targetBytes < volume.sizeBytes) throw new Error('shrinking disks is not supported');
         const storage = state.storages.get(storageId);
-        const growth = toBytes - volume.sizeBytes;
+        const growth = targetBytes - volume.sizeBytes;
         if (storage && growth > 0) {
           const freeBytes = storage.capacityBytes - storageUsedBytes(storage, node);
           if (growth > freeBytes) {
@@ -74,7 +78,7 @@ function resize(type: GuestType) {
             );
           }
         }
-        volume.sizeBytes = Math.max(volume.sizeBytes, toBytes);
+        volume.sizeBytes = targetBytes;
         // Read the disk again: the config may have changed while the task ran.
         const current = guest.config[diskKey];
         const latest = current === undefined ? null : readDisk(type, diskKey, String(current));

@@ -26,7 +26,8 @@ export const clusterHandlers: HandlerGroup<
       throw new AppError(
         'CERT_MISMATCH',
         `${url} now presents a different certificate from the one you compared. Nothing was trusted.`,
-        { pinnedFingerprint: fingerprint, presentedFingerprint: presented.fingerprint },
+        // Nothing is pinned here: only the fingerprint the node presents is worth showing.
+        { presentedFingerprint: presented.fingerprint },
       );
     }
     const pin = trust.pin(url, fingerprint);

@@ -1,8 +1,10 @@
 import type { InstanceDetail } from '../../../shared/contract';
 import { MiB } from '../../../shared/units';
 import type { GuestConfig } from '../../pve/api';
+import { parseGuestNetworks } from '../../pve/networks';
 import { isResizableVolume, parseGuestVolumes } from '../../pve/volumes';
 import type { HandlerGroup } from '../context';
+import { toNetworkInterface } from '../network-change';
 import { findOwnedGuest, isGuestRow, isOwned, toSummary } from '../ownership';
 
 /** A numeric config value; PVE sends some numbers as strings. Null when unset or unreadable. */
@@ -48,6 +50,7 @@ export const instanceHandlers: HandlerGroup<'instance:list' | 'instance:get'> = 
         if (item.size !== undefined) listed.set(item.volid, item.size);
       }
     }
+    const nets = parseGuestNetworks(ref.type, config);
     const detail: InstanceDetail = {
       ...toSummary(row),
       digest: config.digest,
@@ -66,7 +69,8 @@ export const instanceHandlers: HandlerGroup<'instance:list' | 'instance:get'> = 
           resizable: isResizableVolume(volume),
         }))
         .sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true })),
-      problems,
+      networks: nets.networks.map(toNetworkInterface),
+      problems: [...problems, ...nets.problems],
     };
     return detail;
   },

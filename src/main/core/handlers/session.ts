@@ -1,9 +1,24 @@
 import type { HandlerGroup } from '../context';
 
-/** Signing in and out. */
-export const sessionHandlers: HandlerGroup<'session:login' | 'session:logout' | 'session:status'> =
-  {
-    'session:login': async (input, { sessions }) => sessions.login(input),
-    'session:logout': async (_input, { sessions }) => sessions.logout(),
-    'session:status': async (_input, { sessions }) => sessions.status(),
-  };
+/** Signing in (password, second factor, API token) and out. */
+export const sessionHandlers: HandlerGroup<
+  | 'session:login'
+  | 'session:second-factor'
+  | 'session:login-token'
+  | 'session:remembered-tokens'
+  | 'session:forget-token'
+  | 'session:logout'
+  | 'session:status'
+> = {
+  'session:login': async (input, { sessions }) => sessions.login(input),
+  'session:second-factor': async (input, { sessions }) => sessions.secondFactor(input),
+  'session:login-token': async (input, { sessions }) => sessions.loginWithToken(input),
+  'session:remembered-tokens': async (input, { tokens }) => tokens.list(input.url),
+  'session:forget-token': async (input, { tokens }) => tokens.forget(input.url, input.tokenId),
+  'session:logout': async (_input, { sessions, background }) => {
+    // Background followers hold the signed-out user's ticket; they stop with the session.
+    background.abortAll();
+    return sessions.logout();
+  },
+  'session:status': async (_input, { sessions }) => sessions.status(),
+};

@@ -7,6 +7,7 @@ import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
+import { QuotaPreview } from '../quota/quota-preview';
 import { useSelectedTask, useTaskFeed } from '../tasks/task-feed-context';
 import { TaskProgress } from '../tasks/task-progress';
 import type { ResizableDisk } from './disk-labels';
@@ -99,6 +100,21 @@ export function ResizeDialog({ instance, disk, onClose }: ResizeDialogProps): Re
               </dd>
             </div>
           </dl>
+
+          <QuotaPreview
+            change={
+              validAmount && !resize.isPending
+                ? {
+                    kind: 'disk:resize',
+                    node: instance.node,
+                    type: instance.type,
+                    vmid: instance.vmid,
+                    disk: disk.key,
+                    addGiB,
+                  }
+                : null
+            }
+          />
 
           <div className="field">
             <label htmlFor={inputId}>GiB to add</label>

@@ -8,6 +8,9 @@ import { Loading } from '../../components/spinner';
 import type { ResizableDisk } from '../disks/disk-labels';
 import { DiskTable } from '../disks/disk-table';
 import { ResizeDialog } from '../disks/resize-dialog';
+import { NetworkSection } from '../network/network-section';
+import { TaskPanel } from '../tasks/task-panel';
+import { InstanceOperations } from './instance-operations';
 import { instanceTypeLabel } from './instance-labels';
 import { instanceDetailQuery } from './instance-queries';
 import { StatusDot } from './status-dot';
@@ -91,12 +94,14 @@ export function InstanceDetailPanel({ instance, onClose }: InstanceDetailPanelPr
                 This instance is locked ({lock}); changes wait until the lock is released.
               </Notice>
             ) : null}
+            <InstanceOperations detail={detail.data} />
             <h3 className="section-title">Disks</h3>
             <DiskTable
               disks={detail.data.disks}
               resizeBlockedReason={lock !== null ? `Locked (${lock})` : null}
               onResize={setResizing}
             />
+            <NetworkSection detail={detail.data} />
             {detail.data.problems.length > 0 ? (
               <Notice testId="detail-problems" small>
                 <p>Some settings could not be read and are left out:</p>
@@ -109,6 +114,7 @@ export function InstanceDetailPanel({ instance, onClose }: InstanceDetailPanelPr
                 </ul>
               </Notice>
             ) : null}
+            <TaskPanel vmid={instance.vmid} />
           </>
         ) : null}
       </div>

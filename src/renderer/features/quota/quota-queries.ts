@@ -2,11 +2,14 @@ import { queryOptions } from '@tanstack/react-query';
 import { callChannel } from '../../api';
 import type { AppQueryOptions } from '../../query-types';
 import type { QuotaUsage } from '../../../shared/contract';
+import type { QuotaChange, QuotaPreview } from '../../../shared/quota-schemas';
 
-/** Query keys for quota usage. */
+/** Query keys for quota usage and previews. */
 export const quotaKeys = {
   all: ['quota'] as const,
   usage: () => [...quotaKeys.all, 'usage'] as const,
+  previews: () => [...quotaKeys.all, 'preview'] as const,
+  preview: (change: QuotaChange) => [...quotaKeys.previews(), change] as const,
 };
 
 /** The signed-in user's usage against every limit of the policy. */
@@ -15,5 +18,17 @@ export function quotaUsageQuery(): AppQueryOptions<QuotaUsage, ReturnType<typeof
     queryKey: quotaKeys.usage(),
     queryFn: () => callChannel('quota:usage'),
     staleTime: 30_000,
+  });
+}
+
+/** What a proposed change would cost and leave, priced by main exactly as the change will be. */
+export function quotaPreviewQuery(
+  change: QuotaChange,
+): AppQueryOptions<QuotaPreview, ReturnType<typeof quotaKeys.preview>> {
+  return queryOptions({
+    queryKey: quotaKeys.preview(change),
+    queryFn: () => callChannel('quota:preview', change),
+    // Usage moves on; a preview older than this is asked again rather than trusted.
+    staleTime: 5_000,
   });
 }

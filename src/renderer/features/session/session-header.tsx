@@ -11,13 +11,15 @@ import { useSignOut } from './session-mutations';
 export interface SessionHeaderProps {
   status: Extract<SessionStatus, { signedIn: true }>;
   onSignedOut: (clusterUrl: string) => void;
+  /** Buttons of other features shown before Refresh (e.g. the admin view's). */
+  actions?: ReactNode;
 }
 
 /** The top bar of the main view: who is signed in where, until when, and the way out. */
-export function SessionHeader({ status, onSignedOut }: SessionHeaderProps): ReactNode {
+export function SessionHeader({ status, onSignedOut, actions }: SessionHeaderProps): ReactNode {
   const client = useQueryClient();
   const signOut = useSignOut();
-  const until = formatClockTime(status.expiresAt);
+  const until = status.expiresAt === null ? null : formatClockTime(status.expiresAt);
   const host = new URL(status.clusterUrl).host;
 
   return (
@@ -34,12 +36,17 @@ export function SessionHeader({ status, onSignedOut }: SessionHeaderProps): Reac
         <span className="topbar-user" data-testid="session-user">
           {status.userid}
         </span>
-        {until !== null ? (
+        {status.via === 'token' ? (
+          <span className="topbar-until" data-testid="session-until">
+            signed in with an API token
+          </span>
+        ) : until !== null ? (
           <span className="topbar-until" data-testid="session-until">
             signed in until {until}
           </span>
         ) : null}
       </div>
+      {actions}
       <button
         type="button"
         className="button button-small"

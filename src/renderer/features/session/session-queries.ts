@@ -7,6 +7,7 @@ import type { SessionStatus } from '../../../shared/contract';
 export const sessionKeys = {
   all: ['session'] as const,
   status: () => [...sessionKeys.all, 'status'] as const,
+  rememberedTokens: (url: string) => [...sessionKeys.all, 'remembered-tokens', url] as const,
 };
 
 /** Who is signed in, to which cluster, until when. Main announces changes with an event. */
@@ -17,6 +18,17 @@ export function sessionStatusQuery(): AppQueryOptions<
   return queryOptions({
     queryKey: sessionKeys.status(),
     queryFn: () => callChannel('session:status'),
+    staleTime: Infinity,
+  });
+}
+
+/** The API token ids whose secrets are remembered for a cluster. */
+export function rememberedTokensQuery(
+  url: string,
+): AppQueryOptions<string[], ReturnType<typeof sessionKeys.rememberedTokens>> {
+  return queryOptions({
+    queryKey: sessionKeys.rememberedTokens(url),
+    queryFn: () => callChannel('session:remembered-tokens', { url }),
     staleTime: Infinity,
   });
 }

@@ -1,0 +1,263 @@
+// `npm run bench`: prints one line per figure, `name: value unit`. Each figure is measured, not
+// estimated: times with performance.now() around the real code path, request counts from what the
+// simulated cluster recorded (sim.requests). Not part of `npm test`; it takes about ten seconds.
+//   quota.price.warm.10000   median of 200 pricings of one resize for a user with 10,000 guests,
+//                            through QuotaService.snapshot (warm) and priceChange, after 20 warm-ups
+//   quota.usage.cold.200.*   one quota:usage with nothing cached, 200 guests, 20 ms injected per
+//                            request; the simulator runs in a worker thread so that its CPU time is
+//                            not charged to the client, as a real node's is not
+//   ops.requests.<channel>   requests of one call of each mutating channel, start to end, signed
+//                            in afresh as alice with no usage cached (usageMaxAgeMs 0)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { createCore, type Core, type CoreOptions } from '../src/main/core';
+import { priceChange } from '../src/main/core/pricing';
+import { QuotaService } from '../src/main/core/quota-service';
+import { createLogger } from '../src/main/log/logger';
+import { channelNames, type ChannelName } from '../src/shared/contract';
+import {
+  bundledScenarioPath,
+  loadScenario,
+  startSim,
+  type Sim,
+  type SimOptions,
+} from '../test/pve-sim';
+import { benchPolicy, benchUser, inMemoryApi } from './scenarios';
+import type { SimWorkerReply, SimWorkerRequest } from './sim-worker';
+
+const demoPolicyFile = join(import.meta.dirname, '../resources/demo/policy.json');
+
+function line(name: string, value: number, unit: string): void {
+  const shown = Number.isInteger(value) ? String(value) : value.toFixed(3);
+  console.log(`${name}: ${shown} ${unit}`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** Median time to price one resize for a user with `count` guests, from the warm snapshot. */
+async function warmPricing(count: number): Promise<number> {
+  const logger = createLogger({ level: 'silent' });
+  const quota = new QuotaService({ policy: benchPolicy() }, logger.child('quota'));
+  const api = inMemoryApi(count);
+  await quota.snapshot(api, benchUser.userid); // the cold read that makes the snapshot warm
+  const change = {
+    kind: 'disk:resize',
+    node: 'pve1',
+    type: 'qemu',
+    vmid: 1000 + count - 1,
+    disk: 'scsi0',
+    addGiB: 1,
+  } as const;
+  const pending = [{ node: 'pve1', storageBytes: { 'local-lvm': 1024 ** 3 } }];
+  const times: number[] = [];
+  for (let run = 0; run < 220; run += 1) {
+    const start = performance.now();
+    const snapshot = await quota.snapshot(api, benchUser.userid);
+    const priced = priceChange(snapshot, pending, change);
+    const elapsed = performance.now() - start;
+    if (!priced.decision.approved) throw new Error('the bench change should fit');
+    if (run >= 20) times.push(elapsed); // the first runs warm up the JIT
+  }
+  await logger.close();
+  return median(times);
+}
+
+interface Lab {
+  sim: Sim;
+  core: Core;
+  close(): Promise<void>;
+}
+
+async function startLab(sim: Partial<SimOptions>, core: Partial<CoreOptions>): Promise<Lab> {
+  const started = await startSim({
+    scenario: loadScenario(bundledScenarioPath),
+    loginFailureDelayMs: 0,
+    taskDurationMs: 0,
+    ...sim,
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-bench-'));
+  const logger = createLogger({ level: 'silent' });
+  const instance = createCore({ dataDir, logger, taskPollMinMs: 20, ...core });
+  return {
+    sim: started,
+    core: instance,
+    async close() {
+      await instance.close();
+      await started.close();
+      await logger.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function must<C extends ChannelName>(
+  lab: { core: Core },
+  channel: C,
+  input?: unknown,
+): Promise<void> {
+  const result = await lab.core.invoke(channel, input);
+  if (!result.ok)
+    throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`);
+}
+
+async function signIn(lab: Lab, userid: string, password: string): Promise<number> {
+  await must(lab, 'cluster:trust', { url: lab.sim.url, fingerprint: lab.sim.fingerprint });
+  const [username, realm] = userid.split('@');
+  const before = lab.sim.requests.length;
+  await must(lab, 'session:login', { url: lab.sim.url, realm, username, password });
+  return lab.sim.requests.length - before;
+}
+
+/** A simulator in a worker thread, answering questions about what it recorded. */
+class WorkerSim {
+  private constructor(
+    private readonly worker: Worker,
+    readonly url: string,
+    readonly fingerprint: string,
+  ) {}
+
+  static async start(guests: number, latencyMs: number): Promise<WorkerSim> {
+    const worker = new Worker(new URL('./sim-worker-entry.mjs', import.meta.url), {
+      workerData: { guests, latencyMs },
+    });
+    const started = await WorkerSim.next(worker, 'started');
+    return new WorkerSim(worker, started.url, started.fingerprint);
+  }
+
+  private static next<T extends SimWorkerReply['type']>(
+    worker: Worker,
+    type: T,
+  ): Promise<Extract<SimWorkerReply, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: SimWorkerReply): void => {
+        if (message.type !== type) return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        resolve(message as Extract<SimWorkerReply, { type: T }>);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+  }
+
+  async requests(): Promise<{ count: number; schemaViolations: number }> {
+    const answer = WorkerSim.next(this.worker, 'requests');
+    this.worker.postMessage({ type: 'requests' } satisfies SimWorkerRequest);
+    return answer;
+  }
+
+  async close(): Promise<void> {
+    const closed = WorkerSim.next(this.worker, 'closed');
+    this.worker.postMessage({ type: 'close' } satisfies SimWorkerRequest);
+    await closed;
+    await this.worker.terminate();
+  }
+}
+
+/** Requests and wall time of a cold usage read of `count` guests with injected latency. */
+async function coldUsage(
+  count: number,
+  latencyMs: number,
+  concurrency?: number,
+): Promise<{ requests: number; wallMs: number; reusedWallMs: number }> {
+  const sim = await WorkerSim.start(count, latencyMs);
+  const dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-bench-'));
+  const logger = createLogger({ level: 'silent' });
+  const core = createCore({
+    dataDir,
+    logger,
+    policy: benchPolicy(),
+    usageReadConcurrency: concurrency,
+  });
+  try {
+    const lab = { core, sim };
+    await must(lab, 'cluster:trust', { url: sim.url, fingerprint: sim.fingerprint });
+    const [username, realm] = benchUser.userid.split('@');
+    await must(lab, 'session:login', {
+      url: sim.url,
+      realm,
+      username,
+      password: benchUser.password,
+    });
+    const before = await sim.requests();
+    const start = performance.now();
+    await must(lab, 'quota:usage');
+    const wallMs = performance.now() - start;
+    const after = await sim.requests();
+    if (after.schemaViolations > 0) throw new Error('the schema check refused a request');
+    // The same read again: nothing cached, but the TLS connections opened by the first are reused.
+    const again = performance.now();
+    await must(lab, 'quota:usage');
+    const reusedWallMs = performance.now() - again;
+    return { requests: after.count - before.count, wallMs, reusedWallMs };
+  } finally {
+    await core.close();
+    await logger.close();
+    await sim.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Requests each mutating channel makes from start to end, signed in afresh as alice. */
+async function operationRequests(): Promise<Array<[string, number]>> {
+  const alice = { node: 'pve1', type: 'qemu', vmid: 100 };
+  const operations: Array<[string, unknown]> = [
+    ['disk:resize', { ...alice, disk: 'scsi0', addGiB: 1 }],
+    ['instance:resources', { ...alice, cores: 3 }],
+    ['net:create', { ...alice, model: 'virtio', bridge: 'vmbr0', rateMBps: 10 }],
+    ['net:modify', { ...alice, key: 'net1', rateMBps: 5 }],
+    ['net:delete', { ...alice, key: 'net1' }],
+    ['instance:power', { ...alice, action: 'stop' }],
+  ];
+  const results: Array<[string, number]> = [];
+  const lab = await startLab({}, { policyFile: demoPolicyFile, usageMaxAgeMs: 0 });
+  try {
+    const user = lab.sim.users[0];
+    if (!user) throw new Error('the bundled scenario has no users');
+    results.push(['session:login', await signIn(lab, user.userid, user.password)]);
+    for (const [channel, input] of operations) {
+      if (!(channelNames as readonly string[]).includes(channel)) continue;
+      const before = lab.sim.requests.length;
+      await must(lab, channel as ChannelName, input);
+      results.push([channel, lab.sim.requests.length - before]);
+    }
+  } finally {
+    await lab.close();
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  line('quota.price.warm.10000', await warmPricing(10_000), 'ms');
+
+  const latencyMs = 20;
+  const parallel = await coldUsage(200, latencyMs);
+  line('quota.usage.cold.200.requests', parallel.requests, 'requests');
+  line('quota.usage.cold.200.wall', parallel.wallMs, 'ms');
+  line('quota.usage.cold.200.round-trips', parallel.wallMs / latencyMs, 'round-trips');
+  line('quota.usage.cold.200.reused-connections.wall', parallel.reusedWallMs, 'ms');
+  line(
+    'quota.usage.cold.200.reused-connections.round-trips',
+    parallel.reusedWallMs / latencyMs,
+    'round-trips',
+  );
+  const sequential = await coldUsage(200, latencyMs, 1);
+  line('quota.usage.cold.200.sequential.wall', sequential.wallMs, 'ms');
+
+  for (const [channel, requests] of await operationRequests()) {
+    line(`ops.requests.${channel}`, requests, 'requests');
+  }
+  line('bench.total.wall', performance.now() - started, 'ms');
+}
+
+await main();

@@ -1,0 +1,56 @@
+import { AppError } from '../../../shared/errors';
+import type { PowerAction } from '../../../shared/operation-schemas';
+import { followTask } from '../../pve/tasks';
+import type { HandlerGroup } from '../context';
+import { findOwnedGuest } from '../ownership';
+
+const actionWords: Record<PowerAction, string> = {
+  start: 'start',
+  shutdown: 'shut down',
+  reboot: 'reboot',
+  stop: 'stop',
+};
+
+/**
+ * Power actions. Whether the guest is already running or stopped is left to PVE, which knows
+ * better than a cluster listing read a moment ago: it refuses some cases at once (a container
+ * that is already running) and others in the task (a VM that is already running).
+ */
+export const powerHandlers: HandlerGroup<'instance:power'> = {
+  'instance:power': async (input, context) => {
+    const { sessions, quota, log, emit, settings } = context;
+    const { api, userid } = await sessions.api();
+    const ref = { node: input.node, type: input.type, vmid: input.vmid };
+    await findOwnedGuest(api, quota.limitsFor(userid), ref);
+    const config = await api.config(ref.node, ref.type, ref.vmid);
+    if (typeof config.lock === 'string' && config.lock !== '') {
+      throw new AppError(
+        'LOCKED',
+        `Guest ${ref.vmid} is locked (${config.lock}); try again when the ${config.lock} has finished.`,
+      );
+    }
+
+    const word = actionWords[input.action];
+    log.info(`${userid} asks to ${word} ${ref.type} ${ref.vmid} on ${ref.node}`);
+    const upid = await api.powerAction(ref.node, ref.type, ref.vmid, input.action);
+    try {
+      const outcome = await followTask(api, upid, {
+        deadlineMs: settings.taskDeadlineMs,
+        minIntervalMs: settings.taskPollMinMs,
+        now: context.now,
+        onProgress: (progress) => emit('task:progress', progress),
+      });
+      if (outcome.status === 'failed') {
+        throw new AppError(
+          'TASK_FAILED',
+          `PVE could not ${word} guest ${ref.vmid}: ${outcome.exitStatus}`,
+          { upid },
+        );
+      }
+      return { action: input.action, task: outcome };
+    } finally {
+      // Even a failed or timed-out task may have changed the guest's state.
+      emit('cluster:changed', { reason: `${input.action} of ${ref.vmid}` });
+    }
+  },
+};

@@ -1,0 +1,179 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useId, useRef, useState, type ReactNode } from 'react';
+import { useForm, type FieldPath } from 'react-hook-form';
+import type { InstanceDetail } from '../../../shared/contract';
+import { isApiError } from '../../api';
+import { Dialog } from '../../components/dialog';
+import { ErrorMessage } from '../../components/error-message';
+import { FieldError } from '../../components/field-error';
+import { QuotaRefusal } from '../disks/quota-refusal';
+import {
+  changedResourceValues,
+  initialResourceValues,
+  resourcesFormSchema,
+  type ResourcesFormValues,
+} from './resources-form-schema';
+import { useChangeResources } from './use-change-resources';
+
+/** Props of the resource editor. */
+export interface ResourcesDialogProps {
+  detail: InstanceDetail;
+  onClose: () => void;
+}
+
+interface FieldSpec {
+  name: FieldPath<ResourcesFormValues>;
+  label: string;
+  hint: string;
+}
+
+function fieldsOf(type: 'qemu' | 'lxc'): FieldSpec[] {
+  const cores: FieldSpec = {
+    name: 'cores',
+    label: 'Cores',
+    hint: type === 'qemu' ? 'Per socket.' : 'The container may use this many host cores.',
+  };
+  const memory: FieldSpec = {
+    name: 'memoryMiB',
+    label: 'Memory (MiB)',
+    hint: '1 GiB is 1024 MiB.',
+  };
+  if (type === 'qemu') {
+    return [
+      cores,
+      { name: 'sockets', label: 'Sockets', hint: 'vCPUs are cores × sockets.' },
+      memory,
+    ];
+  }
+  return [cores, memory, { name: 'swapMiB', label: 'Swap (MiB)', hint: '0 turns swap off.' }];
+}
+
+const testIds: Record<FieldPath<ResourcesFormValues>, string> = {
+  cores: 'resources-cores',
+  sockets: 'resources-sockets',
+  memoryMiB: 'resources-memory',
+  swapMiB: 'resources-swap',
+};
+
+/** Edits a guest's cores, sockets, memory and swap; the quota is checked before anything is sent. */
+export function ResourcesDialog({ detail, onClose }: ResourcesDialogProps): ReactNode {
+  const formId = useId();
+  const firstRef = useRef<HTMLInputElement | null>(null);
+  const change = useChangeResources(detail);
+  const [initial] = useState(() => initialResourceValues(detail));
+  const [nothingChanged, setNothingChanged] = useState(false);
+  const form = useForm<ResourcesFormValues>({
+    resolver: zodResolver(resourcesFormSchema),
+    defaultValues: initial,
+    mode: 'onChange',
+  });
+
+  const submit = form.handleSubmit((values) => {
+    const changed = changedResourceValues(initial, values);
+    setNothingChanged(Object.keys(changed).length === 0);
+    if (Object.keys(changed).length > 0) change.mutate(changed);
+  });
+
+  return (
+    <Dialog
+      title={`Resources of ${detail.name || `guest ${detail.vmid}`}`}
+      onClose={onClose}
+      closable={!change.isPending}
+      initialFocusRef={firstRef}
+      testId="resources-dialog"
+    >
+      {change.isSuccess ? (
+        <>
+          <p className="message message-success" role="status" data-testid="resources-saved">
+            {change.data.changed ? 'Saved.' : 'Nothing needed to change.'}
+            {detail.status === 'running' && detail.type === 'qemu'
+              ? ' A running VM may only use some changes after its next reboot.'
+              : ''}
+          </p>
+          <div className="dialog-actions">
+            <button type="button" className="button button-primary" onClick={onClose}>
+              Done
+            </button>
+          </div>
+        </>
+      ) : (
+        <form
+          className="form"
+          noValidate
+          onSubmit={(event) => void submit(event)}
+          aria-busy={change.isPending}
+        >
+          {fieldsOf(detail.type).map((field, index) => {
+            const error = form.formState.errors[field.name]?.message;
+            const { ref, ...rest } = form.register(field.name, {
+              valueAsNumber: true,
+              onChange: () => {
+                setNothingChanged(false);
+                if (change.isError) change.reset();
+              },
+            });
+            const inputId = `${formId}-${field.name}`;
+            return (
+              <div className="field" key={field.name}>
+                <label htmlFor={inputId}>{field.label}</label>
+                <input
+                  {...rest}
+                  ref={(element) => {
+                    ref(element);
+                    if (index === 0) firstRef.current = element;
+                  }}
+                  id={inputId}
+                  type="number"
+                  inputMode="numeric"
+                  step={1}
+                  className="input input-number"
+                  data-testid={testIds[field.name]}
+                  aria-invalid={error !== undefined}
+                  aria-describedby={error !== undefined ? `${inputId}-error` : undefined}
+                  disabled={change.isPending}
+                />
+                {error !== undefined ? (
+                  <FieldError
+                    id={`${inputId}-error`}
+                    message={error}
+                    testId={`${testIds[field.name]}-error`}
+                  />
+                ) : (
+                  <p className="field-hint">{field.hint}</p>
+                )}
+              </div>
+            );
+          })}
+
+          {nothingChanged ? (
+            <p className="field-hint" data-testid="resources-unchanged">
+              Nothing was changed.
+            </p>
+          ) : null}
+          {isApiError(change.error, 'QUOTA_EXCEEDED') ? (
+            <QuotaRefusal
+              message={change.error.message}
+              shortfalls={change.error.details?.shortfalls ?? []}
+            />
+          ) : change.isError ? (
+            <ErrorMessage error={change.error} title="The change failed" testId="resources-error" />
+          ) : null}
+
+          <div className="dialog-actions">
+            <button type="button" className="button" onClick={onClose} disabled={change.isPending}>
+              Cancel
+            </button>
+            <button
+              type="submit"
+              className="button button-primary"
+              data-testid="resources-submit"
+              disabled={change.isPending}
+            >
+              {change.isPending ? 'Checking and saving…' : 'Save'}
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { diskKeySchema, instanceTypeSchema, nodeNameSchema, vmidSchema } from './ids';
+
+// Schemas of the quota channels beyond the user's own usage: pricing a change before it is sent,
+// the admin view of every user the policy names, and importing a policy. contract.ts declares the
+// channels with them; this file only holds their shapes.
+
+const quantityUnitSchema = z.enum(['count', 'bytes', 'bytesPerSecond']);
+
+/** A change to price, one variant per operation; later operations add their own variant. */
+export const quotaChangeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('disk:resize'),
+    node: nodeNameSchema,
+    type: instanceTypeSchema,
+    vmid: vmidSchema,
+    disk: diskKeySchema,
+    addGiB: z.number().int().min(1).max(65_536),
+  }),
+]);
+
+/** How one resource fares under a change, in the resource's base unit. */
+export const decisionItemSchema = z.object({
+  resource: z.string(),
+  label: z.string(),
+  unit: quantityUnitSchema,
+  /** Null when the policy sets no limit on this resource. */
+  limit: z.number().nullable(),
+  used: z.number(),
+  requested: z.number(),
+  after: z.number(),
+  /** What would be left of the limit; negative when over it; null when there is no limit. */
+  remaining: z.number().nullable(),
+  fits: z.boolean(),
+  /** Why it fits or not, in words. */
+  reason: z.string(),
+});
+
+/** What a change would cost and leave, item by item, before the user confirms it. */
+export const quotaPreviewSchema = z.object({
+  approved: z.boolean(),
+  items: z.array(decisionItemSchema),
+});
+
+const usageRowSchema = z.object({
+  resource: z.string(),
+  label: z.string(),
+  unit: quantityUnitSchema,
+  used: z.number(),
+  limit: z.number().nullable(),
+  available: z.number().nullable(),
+});
+
+/** One user the policy names, as the signed-in admin can see them. */
+export const adminUserSchema = z.object({
+  userid: z.string(),
+  comment: z.string().nullable(),
+  pools: z.array(z.string()),
+  /** `hidden`: some of the user's pools are not visible to you, so no usage is shown. */
+  visibility: z.enum(['visible', 'hidden']),
+  hiddenPools: z.array(z.string()),
+  resources: z.array(usageRowSchema),
+  /** The resources whose use is above the limit. */
+  overQuota: z.array(z.string()),
+  problems: z.array(z.object({ vmid: z.number(), key: z.string(), reason: z.string() })),
+});
+
+/** Every user the policy names, with usage against limits, as the signed-in account sees them. */
+export const quotaAdminSchema = z.object({
+  users: z.array(adminUserSchema),
+});
+
+/** A policy document to import, as the text of its JSON. */
+export const policyImportInputSchema = z.strictObject({
+  text: z
+    .string()
+    .min(1)
+    .max(1024 * 1024),
+});
+
+/** What an import put in force. */
+export const policyImportResultSchema = z.object({
+  users: z.array(z.string()),
+  groups: z.array(z.string()),
+  pools: z.array(z.string()),
+  /** The file it was written to; null when the core was given a policy without a file. */
+  savedTo: z.string().nullable(),
+});
+
+/** A change to price. */
+export type QuotaChange = z.infer<typeof quotaChangeSchema>;
+/** One priced resource. */
+export type DecisionItemData = z.infer<typeof decisionItemSchema>;
+/** A priced change. */
+export type QuotaPreview = z.infer<typeof quotaPreviewSchema>;
+/** One user of the admin view. */
+export type AdminUser = z.infer<typeof adminUserSchema>;
+/** The admin view. */
+export type QuotaAdmin = z.infer<typeof quotaAdminSchema>;
+/** The outcome of a policy import. */
+export type PolicyImportResult = z.infer<typeof policyImportResultSchema>;

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { apiTokenIdSchema, apiTokenSecretSchema, clusterUrlSchema } from './ids';
+
+// Schemas of the sign-in channels. None of them ever carries a ticket, a partial ticket, a CSRF
+// token or a token secret outward: those stay in main.
+
+/** A signed-in session as the renderer sees it. */
+export const signedInStatusSchema = z.object({
+  signedIn: z.literal(true),
+  clusterUrl: z.string(),
+  userid: z.string(),
+  /** How the session proves itself: a PVE ticket, or an API token. */
+  via: z.enum(['ticket', 'token']).optional(),
+  /** When the current ticket stops being valid, ISO 8601; null for an API token. */
+  expiresAt: z.string().nullable(),
+});
+
+/** Second factors ProxDesk can answer. */
+export const secondFactorMethodSchema = z.enum(['totp', 'recovery']);
+
+/** The password was right and PVE asks for a second factor before there is a session. */
+export const secondFactorNeededSchema = z.object({
+  signedIn: z.literal(false),
+  secondFactor: z.object({
+    userid: z.string(),
+    methods: z.array(secondFactorMethodSchema).min(1),
+    /** When this sign-in attempt is forgotten and must start again, ISO 8601. */
+    expiresAt: z.string(),
+  }),
+});
+
+/** What the password step gives: signed in, or asked for a second factor. */
+export const loginResultSchema = z.discriminatedUnion('signedIn', [
+  signedInStatusSchema,
+  secondFactorNeededSchema,
+]);
+
+/** The second step's input: a six-digit TOTP code, or one recovery key. */
+export const secondFactorInputSchema = z.discriminatedUnion('method', [
+  z.strictObject({
+    method: z.literal('totp'),
+    // Authenticator apps show the code as `123 456`; the spaces are not part of it.
+    code: z
+      .string()
+      .max(16)
+      .transform((code) => code.replace(/\s+/g, ''))
+      .pipe(z.string().regex(/^\d{6}$/, 'a TOTP code is six digits')),
+  }),
+  z.strictObject({
+    method: z.literal('recovery'),
+    code: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9]{4}(-[A-Za-z0-9]{4}){1,15}$/, 'a recovery key looks like 1a2b-3c4d-…'),
+  }),
+]);
+
+/** API-token sign-in. Without `secret`, the secret remembered for this token is used. */
+export const tokenLoginInputSchema = z.strictObject({
+  url: clusterUrlSchema,
+  tokenId: apiTokenIdSchema,
+  secret: apiTokenSecretSchema.optional(),
+  /** Keep the secret in the OS keychain; false with a typed secret forgets a remembered one. */
+  remember: z.boolean().default(false),
+});
+
+/** Which token ids have a remembered secret for a cluster. */
+export const rememberedTokensSchema = z.array(z.string());
+
+/** Types the renderer uses. */
+export type SignedInStatus = z.infer<typeof signedInStatusSchema>;
+export type LoginResult = z.infer<typeof loginResultSchema>;
+export type SecondFactorMethod = z.infer<typeof secondFactorMethodSchema>;
