@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { ClusterResource, GuestConfig, PveApi, StorageVolume } from '../src/main/pve/api';
+import type {
+  ClusterResource,
+  GuestConfig,
+  PveApi,
+  StorageVolume,
+  UserMembership,
+} from '../src/main/pve/api';
 import type { Policy } from '../src/main/quota/policy';
 import { parsePolicy } from '../src/main/quota/policy';
 import { bundledScenarioPath, parseScenario, type Scenario } from '../test/pve-sim';
@@ -123,7 +129,10 @@ export function inMemoryApi(count: number): PveApi {
       return config ? Promise.resolve(config) : Promise.reject(new Error(`no guest ${vmid}`));
     },
     storageContent: (): Promise<StorageVolume[]> => Promise.resolve([]),
+    users: (): Promise<UserMembership[]> =>
+      Promise.resolve([{ userid: benchUser.userid, groups: [] }]),
   };
-  // Only the three reads usage needs are served; anything else would be a bench bug.
+  // Only the reads usage needs are served (guests, configs, storage content, the user's groups);
+  // anything else would be a bench bug.
   return api as unknown as PveApi;
 }

@@ -1,6 +1,8 @@
 import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectBridgeEvents } from './bridge-events';
+import { appKeys } from './features/app/app-queries';
+import { clusterKeys } from './features/cluster/cluster-queries';
 import { instanceKeys } from './features/instances/instance-queries';
 import { quotaKeys } from './features/quota/quota-queries';
 import { sessionKeys, sessionStatusQuery } from './features/session/session-queries';
@@ -74,6 +76,40 @@ describe('connectBridgeEvents', () => {
     expect(keys).toEqual([sessionKeys.status()]);
     expect(env.client.getQueryData(sessionKeys.status())).toEqual({ signedIn: false });
     expect(env.signedOutCount()).toBe(1);
+  });
+
+  it('keeps the app info and the sign-in realms, which belong to no user, on sign-out', () => {
+    const env = setup();
+    cleanup = env.uninstall;
+    env.client.setQueryData(sessionKeys.status(), signedIn);
+    env.client.setQueryData(appKeys.info(), { version: '1.0.0', defaultClusterUrl: null });
+    env.client.setQueryData(clusterKeys.realms('https://pve1:8006'), []);
+    env.client.setQueryData(instanceKeys.list(), []);
+
+    env.fake.emit('session:changed', { signedIn: false });
+
+    const keys = env.client
+      .getQueryCache()
+      .getAll()
+      .map((query) => query.queryKey);
+    expect(keys).toEqual([
+      sessionKeys.status(),
+      appKeys.info(),
+      clusterKeys.realms('https://pve1:8006'),
+    ]);
+  });
+
+  it('does not clear again when the sign-out event arrives after the cache was cleared', () => {
+    const env = setup();
+    cleanup = env.uninstall;
+    env.client.setQueryData(sessionKeys.status(), { signedIn: false });
+    env.client.setQueryData(clusterKeys.realms('https://pve1:8006'), []);
+    env.client.setQueryData(instanceKeys.list(), []);
+
+    env.fake.emit('session:changed', { signedIn: false });
+
+    expect(env.client.getQueryData(instanceKeys.list())).toEqual([]);
+    expect(env.signedOutCount()).toBe(0);
   });
 
   it('keeps an observer of the session status informed of the next sign-in after a sign-out', () => {

@@ -1,6 +1,8 @@
 import { hashKey, type QueryClient } from '@tanstack/react-query';
 import type { SessionStatus } from '../shared/contract';
 import { subscribe } from './api';
+import { appKeys } from './features/app/app-queries';
+import { clusterKeys } from './features/cluster/cluster-queries';
 import { instanceKeys } from './features/instances/instance-queries';
 import { quotaKeys } from './features/quota/quota-queries';
 import { sessionKeys } from './features/session/session-queries';
@@ -8,14 +10,22 @@ import type { TaskFeed } from './features/tasks/task-feed';
 
 /**
  * Forgets everything the signed-in user could see: every query and mutation in the cache except
- * the session status, which is set to the signed-out status instead. That one query is kept, not
- * recreated, because the app shell observes it: an observer of a removed query is never told about
- * the next sign-in.
+ * the session status, which is set to the signed-out status instead, and what belongs to no user
+ * (the app's info and a cluster's sign-in realms, which the sign-in page is already loading). The
+ * status query is kept, not recreated, because the app shell observes it: an observer of a
+ * removed query is never told about the next sign-in.
  */
 export function clearUserData(client: QueryClient, status: SessionStatus): void {
   const statusHash = hashKey(sessionKeys.status());
   client.setQueryData(sessionKeys.status(), status);
-  client.removeQueries({ predicate: (query) => query.queryHash !== statusHash });
+  client.removeQueries({
+    predicate: (query) => {
+      const [domain] = query.queryKey;
+      return (
+        query.queryHash !== statusHash && domain !== appKeys.all[0] && domain !== clusterKeys.all[0]
+      );
+    },
+  });
   client.getMutationCache().clear();
 }
 
@@ -39,6 +49,10 @@ export function connectBridgeEvents({
         client.setQueryData(sessionKeys.status(), status);
         return;
       }
+      // The sign-out call clears the cache itself; its event must not clear it again under the
+      // sign-in page that has started loading by then.
+      const known = client.getQueryData<SessionStatus>(sessionKeys.status());
+      if (known !== undefined && !known.signedIn) return;
       clearUserData(client, status);
       onSignedOut();
     }),

@@ -49,6 +49,13 @@ import {
   netModifyInputSchema,
   networkInterfaceSchema,
 } from './network-schemas';
+import {
+  diskAttachInputSchema,
+  diskDeleteInputSchema,
+  diskDetachInputSchema,
+  diskSlotResultSchema,
+  quotaConstraintsSchema,
+} from './disk-slot-schemas';
 
 // The one declaration of every IPC channel and event, with its input and output schemas. Main,
 // preload and renderer all import it; no channel name is written as a bare string anywhere else.
@@ -63,9 +70,10 @@ export const certificateSchema = z.object({
   issuer: z.string(),
   validFrom: z.string(),
   validTo: z.string(),
-  /** The fingerprint pinned for this address, if any. */
+  /** The fingerprint pinned for this address, if any; null once a root CA is trusted for it. */
   pinnedFingerprint: z.string().nullable(),
-  trust: z.enum(['new', 'trusted', 'mismatch']),
+  /** `trusted-ca`: the certificate was issued by the root CA trusted for this address. */
+  trust: z.enum(['new', 'trusted', 'mismatch', 'trusted-ca']),
 });
 
 /** An authentication realm offered on the sign-in form. */
@@ -181,6 +189,20 @@ export const channels = {
     "Pin a node's certificate fingerprint after the user compared it. Refuses to replace a pin.",
     z.strictObject({ url: clusterUrlSchema, fingerprint: fingerprintSchema }),
     z.object({ url: z.string(), fingerprint: z.string() }),
+  ),
+  'cluster:repin': channel(
+    "Replace a node's pin, only if the pin and the node's certificate are the ones the user saw.",
+    z.strictObject({
+      url: clusterUrlSchema,
+      pinnedFingerprint: fingerprintSchema,
+      presentedFingerprint: fingerprintSchema,
+    }),
+    z.object({ url: z.string(), fingerprint: z.string() }),
+  ),
+  'cluster:trust-ca': channel(
+    "Trust the cluster's root CA for a node whose certificate it issued.",
+    z.strictObject({ url: clusterUrlSchema, caPem: z.string().max(20_000) }),
+    z.object({ url: z.string(), caFingerprint: z.string(), caSubject: z.string() }),
   ),
   'cluster:realms': channel(
     'The authentication realms a cluster offers.',
@@ -306,6 +328,26 @@ export const channels = {
     z.strictObject({ upid: upidSchema }),
     taskLogResultSchema,
   ),
+  'disk:detach': channel(
+    'Detach a VM disk or a mount point; its volume stays on the storage as unusedN.',
+    diskDetachInputSchema,
+    diskSlotResultSchema,
+  ),
+  'disk:attach': channel(
+    'Attach an unused volume to the first free slot of a bus (VM) or at a path (container).',
+    diskAttachInputSchema,
+    diskSlotResultSchema,
+  ),
+  'disk:delete': channel(
+    'Delete an unused volume (its data is destroyed) or remove a CD drive.',
+    diskDeleteInputSchema,
+    diskSlotResultSchema,
+  ),
+  'quota:constraints': channel(
+    "The signed-in user's nodes, vmid ranges, pools, storages and buses, templates, CPU and PCI rules.",
+    noInput,
+    quotaConstraintsSchema,
+  ),
 } as const;
 
 /** Every event main sends to the renderer. */
@@ -364,3 +406,4 @@ export type QuotaUsage = z.infer<typeof quotaUsageSchema>;
 export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
 export type { GuestResources, PowerAction, TaskLogResult, TaskSummary } from './operation-schemas';
 export type { NetworkInterface } from './network-schemas';
+export type { DiskSlotResult, QuotaConstraints } from './disk-slot-schemas';

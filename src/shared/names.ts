@@ -7,6 +7,8 @@ export const channelNames = [
   'app:info',
   'cluster:probe',
   'cluster:trust',
+  'cluster:repin',
+  'cluster:trust-ca',
   'cluster:realms',
   'session:login',
   'session:second-factor',
@@ -29,6 +31,10 @@ export const channelNames = [
   'net:create',
   'net:modify',
   'net:delete',
+  'disk:detach',
+  'disk:attach',
+  'disk:delete',
+  'quota:constraints',
 ] as const;
 
 /** Every event name. */

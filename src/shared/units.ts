@@ -30,8 +30,28 @@ export function bytesPerSecondToPveRate(bytesPerSecond: number): number {
 
 const byteUnits = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
+/**
+ * Which way a shown figure is rounded, on its magnitude. `down` never shows more than there is
+ * (what is left of a quota), `up` never less (how much is missing); `nearest` is the default.
+ */
+export type Rounding = 'nearest' | 'down' | 'up';
+
+/** Rounds a non-negative value to `decimals` places in the given direction. */
+function roundTo(value: number, decimals: number, rounding: Rounding): number {
+  const scale = 10 ** decimals;
+  // The epsilon keeps a value that is exact but stored as 2.0000000001 from rounding up to 2.1.
+  switch (rounding) {
+    case 'nearest':
+      return Math.round(value * scale) / scale;
+    case 'down':
+      return Math.floor(value * scale + 1e-9) / scale;
+    case 'up':
+      return Math.ceil(value * scale - 1e-9) / scale;
+  }
+}
+
 /** Formats a byte count for people: `32 GiB`, `1.5 TiB`, `512 MiB`. */
-export function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number, rounding: Rounding = 'nearest'): string {
   if (!Number.isFinite(bytes)) return '—';
   let value = Math.abs(bytes);
   let unit = 0;
@@ -39,23 +59,38 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit += 1;
   }
-  const rounded = value >= 100 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1);
+  if (rounding === 'nearest') {
+    const rounded = value >= 100 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1);
+    return `${bytes < 0 ? '-' : ''}${rounded} ${byteUnits[unit]}`;
+  }
+  let rounded = roundTo(value, value >= 100 ? 0 : 1, rounding);
+  // Rounding up 1023.95 KiB gives 1024 KiB, which reads better as 1 MiB.
+  if (rounded >= 1024 && unit < byteUnits.length - 1) {
+    rounded = roundTo(rounded / 1024, 1, rounding);
+    unit += 1;
+  }
   return `${bytes < 0 ? '-' : ''}${rounded} ${byteUnits[unit]}`;
 }
 
 /** Formats a rate in bytes per second as PVE's MB/s: `12.5 MB/s`. */
-export function formatRate(bytesPerSecond: number): string {
+export function formatRate(bytesPerSecond: number, rounding: Rounding = 'nearest'): string {
   if (!Number.isFinite(bytesPerSecond)) return '—';
-  return `${bytesPerSecondToPveRate(bytesPerSecond)} MB/s`;
+  if (rounding === 'nearest') return `${bytesPerSecondToPveRate(bytesPerSecond)} MB/s`;
+  const rate = roundTo(Math.abs(bytesPerSecond) / PVE_MBPS, 3, rounding);
+  return `${bytesPerSecond < 0 ? '-' : ''}${rate} MB/s`;
 }
 
 /** Formats a quantity in the unit a quota resource is measured in. */
-export function formatQuantity(value: number, unit: 'count' | 'bytes' | 'bytesPerSecond'): string {
+export function formatQuantity(
+  value: number,
+  unit: 'count' | 'bytes' | 'bytesPerSecond',
+  rounding: Rounding = 'nearest',
+): string {
   switch (unit) {
     case 'bytes':
-      return formatBytes(value);
+      return formatBytes(value, rounding);
     case 'bytesPerSecond':
-      return formatRate(value);
+      return formatRate(value, rounding);
     case 'count':
       return String(value);
   }

@@ -73,7 +73,7 @@ describe('policy:import', () => {
 
     expect(result).toEqual({
       users: ['alice@pve', 'bob@pve', 'carol@pve', 'labadmin@pve'],
-      groups: [],
+      groups: ['students'],
       pools: [],
       savedTo: policyFile,
     });

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { connect as tlsConnect } from 'node:tls';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +48,37 @@ describe('command line', () => {
     ]);
     expect(stderr).toContain('GET /access/domains -> 200\n');
     expect(code).toBe(0);
+  });
+
+  it('with --root-ca prints the cluster CA, which issued the certificate it serves', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', cliPath, '--port', '0', '--root-ca'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const lines = createInterface({ input: child.stdout });
+    const [firstLine] = (await once(lines, 'line')) as [string];
+    const info = JSON.parse(firstLine) as { url: string; fingerprint: string; caPem: string };
+    // Verifying the chain (and 127.0.0.1 against the SANs) with only that CA must succeed.
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port: Number(new URL(info.url).port),
+      ca: [info.caPem],
+      rejectUnauthorized: true,
+    });
+    await once(socket, 'secureConnect');
+    const authorized = socket.authorized;
+    socket.destroy();
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+    const ca = new X509Certificate(info.caPem);
+
+    expect(Object.keys(info)).toEqual(['url', 'fingerprint', 'users', 'caPem']);
+    expect(ca.ca).toBe(true);
+    expect(authorized).toBe(true);
   });
 
   it('refuses a malformed option with a usage line and exit code 2', async () => {

@@ -8,11 +8,11 @@ import {
 } from './index.js';
 
 // `npm run sim -- --port <p> [--scenario <file>] [--latency-ms <n>] [--task-duration-ms <n>]`
-// Prints one JSON line ({url, fingerprint, users}) on stdout, then one line per request on stderr.
+// Prints one JSON line ({url, fingerprint, users, and caPem with --root-ca}) on stdout, then one line per request on stderr.
 
 const usage =
   'usage: npm run sim -- --port <p> [--scenario <file>] [--latency-ms <n>] [--task-duration-ms <n>] ' +
-  '[--login-failure-delay-ms <n>] [--no-schema]';
+  '[--login-failure-delay-ms <n>] [--no-schema] [--root-ca]';
 
 function count(name: string, text: string | undefined, max: number): number | undefined {
   if (text === undefined) return undefined;
@@ -31,6 +31,7 @@ function readOptions(argv: string[]): SimOptions {
       'task-duration-ms': { type: 'string' },
       'login-failure-delay-ms': { type: 'string' },
       'no-schema': { type: 'boolean' },
+      'root-ca': { type: 'boolean' },
     },
     strict: true,
   });
@@ -48,6 +49,7 @@ function readOptions(argv: string[]): SimOptions {
   if (taskDurationMs !== undefined) options.taskDurationMs = taskDurationMs;
   if (loginFailureDelayMs !== undefined) options.loginFailureDelayMs = loginFailureDelayMs;
   if (values['no-schema']) options.schemaPath = null;
+  if (values['root-ca']) options.rootCa = true;
   return options;
 }
 
@@ -68,7 +70,12 @@ async function main(): Promise<void> {
     process.stderr.write(`${request.method} ${request.path} -> ${request.status}\n`);
   });
   process.stdout.write(
-    `${JSON.stringify({ url: sim.url, fingerprint: sim.fingerprint, users: sim.users })}\n`,
+    `${JSON.stringify({
+      url: sim.url,
+      fingerprint: sim.fingerprint,
+      users: sim.users,
+      ...(sim.caPem === null ? {} : { caPem: sim.caPem }),
+    })}\n`,
   );
 
   let closing = false;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createNodeCertificate } from './certs.js';
+import { createNodeCertificate, issueCertificate, type CertificateIssuer } from './certs.js';
 import type { SimFaults } from './faults.js';
 import { allRoutes } from './handlers/index.js';
 import { handleApiRequest } from './pipeline.js';
@@ -33,6 +33,10 @@ export interface SimOptions {
   loginFailureDelayMs?: number;
   schemaPath?: string | null;
   now?: () => number;
+  /** Sign the node certificate with a cluster root CA (as PVE's pve-root-ca) instead of itself. */
+  rootCa?: boolean;
+  /** The cluster CA to sign with, so a restarted simulator presents a renewed certificate. */
+  caIssuer?: CertificateIssuer;
 }
 
 /** One request the simulator answered. Passwords in `params` are replaced by `[redacted]`. */
@@ -63,6 +67,8 @@ export interface SimUser {
 export interface Sim {
   url: string;
   fingerprint: string;
+  /** The cluster root CA that signed the node certificate (PEM); null when self-signed. */
+  caPem: string | null;
   /** Every scenario user; `totpSecret` (base32) only for users with a TOTP second factor. */
   users: SimUser[];
   requests: RecordedRequest[];
@@ -108,7 +114,19 @@ export async function startSim(options: SimOptions): Promise<Sim> {
 
   const state = createState(scenario, nowMs());
   const faults: SimFaults = {};
-  const certificate = createNodeCertificate(scenario.nodes[0]?.name ?? 'pve');
+  const caIssuer =
+    options.caIssuer ??
+    (options.rootCa
+      ? issueCertificate({
+          subject: {
+            commonName: 'Simulated PVE Cluster Manager CA',
+            organization: 'PVE simulated cluster',
+          },
+          isCa: true,
+          validDays: 3650,
+        })
+      : undefined);
+  const certificate = createNodeCertificate(scenario.nodes[0]?.name ?? 'pve', caIssuer);
   const tasks = createTaskRunner({ state, faults, durationMs, nowMs });
   const runtime: SimRuntime = {
     state,
@@ -151,6 +169,7 @@ export async function startSim(options: SimOptions): Promise<Sim> {
   return {
     url: `https://127.0.0.1:${transport.port}`,
     fingerprint: certificate.fingerprint,
+    caPem: caIssuer?.certPem ?? null,
     users: scenario.users.map((user) => ({
       userid: user.userid,
       password: user.password,

@@ -19,6 +19,7 @@ import { RememberedTokens } from './remembered-tokens';
 import type { Scheduler } from './scheduler';
 import type { CoreContext, Handler } from './context';
 import { clusterHandlers } from './handlers/cluster';
+import { clusterTrustHandlers } from './handlers/cluster-trust';
 import { diskHandlers } from './handlers/disks';
 import { powerHandlers } from './handlers/power';
 import { resourceHandlers } from './handlers/resources';
@@ -27,6 +28,8 @@ import { instanceHandlers } from './handlers/instances';
 import { quotaHandlers } from './handlers/quota';
 import { quotaAdminHandlers } from './handlers/quota-admin';
 import { networkHandlers } from './handlers/network';
+import { diskSlotHandlers } from './handlers/disk-slots';
+import { quotaConstraintHandlers } from './handlers/quota-constraints';
 import { sessionHandlers } from './handlers/session';
 import { QuotaService } from './quota-service';
 import { SessionManager } from './session';
@@ -72,6 +75,7 @@ type HandlerMap = { [C in ChannelName]: Handler<C> };
 // Listing the groups in one typed map makes a channel without a handler a compile error.
 const handlers: HandlerMap = {
   ...clusterHandlers,
+  ...clusterTrustHandlers,
   ...sessionHandlers,
   ...instanceHandlers,
   ...quotaHandlers,
@@ -81,6 +85,8 @@ const handlers: HandlerMap = {
   ...taskHandlers,
   ...quotaAdminHandlers,
   ...networkHandlers,
+  ...diskSlotHandlers,
+  ...quotaConstraintHandlers,
 };
 
 /** Builds the core. Runs in plain Node; the Electron adapter, tests and the bridge all use it. */
@@ -167,7 +173,10 @@ export function createCore(options: CoreOptions): Core {
       if (error instanceof AppError) {
         // A session whose ticket PVE refuses, or whose node now presents another certificate,
         // cannot be used again: drop it so the app goes back to sign-in and shows why.
-        if (error.code === 'SESSION_EXPIRED' || (error.code === 'CERT_MISMATCH' && !channel.startsWith('cluster:'))) {
+        if (
+          error.code === 'SESSION_EXPIRED' ||
+          (error.code === 'CERT_MISMATCH' && !channel.startsWith('cluster:'))
+        ) {
           sessions.expire();
         }
         log.info(`${channel} -> ${error.code}: ${error.message}`);

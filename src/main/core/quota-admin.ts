@@ -7,26 +7,32 @@ import { computeUsage } from '../quota/usage';
 import { isGuestRow } from './ownership';
 import type { QuotaService } from './quota-service';
 
-// The admin view: every user the policy names, with usage against limits, computed from what the
-// signed-in account can see of the cluster. A user with a pool the account cannot see (PVE lists
+// The admin view: every user the policy names, and every user PVE lists as a member of a group the
+// policy names, with usage against limits, computed from what the signed-in account can see of the
+// cluster. PVE lists other users (with their groups) only to an account holding User.Modify or
+// Sys.Audit on their groups; without that, group entries reach no one but the policy's own users. A user with a pool the account cannot see (PVE lists
 // a pool only with Pool.Audit on it) is reported as hidden rather than as using nothing, since
 // their guests would simply be missing from the count.
 
-/** Reads the cluster once and describes each user the policy names. */
+/** Reads the cluster once and describes each user the policy names or a policy group holds. */
 export async function adminOverview(
   api: PveApi,
   quota: QuotaService,
   policy: Policy,
   pending: (userid: string) => ResourceDelta[],
 ): Promise<QuotaAdmin> {
-  const rows = await api.resources();
+  const [rows, listed] = await Promise.all([api.resources(), api.users()]);
+  const groupsOf = new Map(listed.map((user) => [user.userid, user.groups]));
+  const members = listed
+    .filter((user) => user.groups.some((group) => own(policy.groups, group) !== undefined))
+    .map((user) => user.userid);
   const visiblePools = new Set(
     rows.filter((row) => row.type === 'pool' && row.pool !== undefined).map((row) => row.pool),
   );
-  const users = Object.keys(policy.users)
+  const users = [...new Set([...Object.keys(policy.users), ...members])]
     .sort()
     .flatMap((userid) => {
-      const limits = resolveUserLimits(policy, userid);
+      const limits = resolveUserLimits(policy, userid, groupsOf.get(userid) ?? []);
       return limits === null ? [] : [limits];
     });
   const hidden = new Map(

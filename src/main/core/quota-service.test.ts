@@ -41,7 +41,7 @@ describe('QuotaService.importPolicy', () => {
     const result = quota.importPolicy(text);
 
     expect(result.savedTo).toBe(file);
-    expect(quota.limitsFor('alice@pve').memoryBytes.max).toBe(8 * GiB);
+    expect(quota.currentPolicy()?.users['alice@pve']?.memory?.max).toBe(8 * GiB);
     expect(readFileSync(file, 'utf8')).toBe(`${text}\n`);
   });
 
@@ -59,7 +59,7 @@ describe('QuotaService.importPolicy', () => {
       'users.alice@pve.swapp',
       'version',
     ]);
-    expect(quota.limitsFor('alice@pve').memoryBytes.max).toBe(8 * GiB);
+    expect(quota.currentPolicy()?.users['alice@pve']?.memory?.max).toBe(8 * GiB);
     expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(good));
   });
 
@@ -75,7 +75,7 @@ describe('QuotaService.importPolicy', () => {
 
     expect(error.code).toBe('INTERNAL');
     expect(error.message).toMatch(/could not be saved .*ENOENT.*previous policy stays in force/);
-    expect(quota.limitsFor('alice@pve').memoryBytes.max).toBe(8 * GiB);
+    expect(quota.currentPolicy()?.users['alice@pve']?.memory?.max).toBe(8 * GiB);
   });
 
   it('installs a first policy when none could be loaded', () => {

@@ -43,6 +43,8 @@ export class QuotaService {
   private readonly file: string | null;
   private readonly snapshots: SnapshotCache<UsageSnapshot>;
   private readonly apiIds = new WeakMap<PveApi, number>();
+  // Keyed by the signed-in API: every sign-in makes a new one, so signing out drops the groups.
+  private readonly groups = new WeakMap<PveApi, Promise<string[]>>();
   private nextApiId = 1;
   private readonly readConcurrency: number;
 
@@ -80,12 +82,18 @@ export class QuotaService {
     return this.policy;
   }
 
-  /** The limits of one user; fails when there is no policy or it does not name the user. */
-  limitsFor(userid: string): UserLimits {
+  /**
+   * The limits of the signed-in user, their PVE groups included; fails when there is no policy or
+   * it names neither the user nor any of their groups.
+   */
+  async limitsFor(api: PveApi, userid: string): Promise<UserLimits> {
     if (!this.policy) {
       throw this.policyError ?? new AppError('POLICY_INVALID', 'No quota policy is installed.');
     }
-    const limits = resolveUserLimits(this.policy, userid);
+    const groups = await this.groupsOf(api, userid);
+    // The policy may have been replaced while the groups were read.
+    const policy = this.policy;
+    const limits = resolveUserLimits(policy, userid, groups);
     if (!limits) {
       throw new AppError(
         'QUOTA_UNDEFINED',
@@ -93,6 +101,19 @@ export class QuotaService {
       );
     }
     return limits;
+  }
+
+  /** The signed-in user's PVE groups, read once per sign-in; a failed read is tried again. */
+  groupsOf(api: PveApi, userid: string): Promise<string[]> {
+    let groups = this.groups.get(api);
+    if (groups === undefined) {
+      groups = this.readGroups(api, userid);
+      this.groups.set(api, groups);
+      groups.catch(() => {
+        if (this.groups.get(api) === groups) this.groups.delete(api);
+      });
+    }
+    return groups;
   }
 
   /**
@@ -139,13 +160,22 @@ export class QuotaService {
    * was committed since it was read, else read from the cluster (configs in parallel). `fresh`
    * always reads the cluster, and keeps the result warm for the pricing that usually follows.
    */
-  snapshot(api: PveApi, userid: string, options: { fresh?: boolean } = {}): Promise<UsageSnapshot> {
-    const limits = this.limitsFor(userid);
+  async snapshot(
+    api: PveApi,
+    userid: string,
+    options: { fresh?: boolean } = {},
+  ): Promise<UsageSnapshot> {
+    // The first read of a sign-in also reads the user's groups, alongside the guest list.
+    const limits = this.limitsFor(api, userid);
+    // A warm snapshot does not wait for the limits; their failure is still thrown below.
+    limits.catch(() => undefined);
     const key = `${this.apiId(api)}/${userid}`;
     const load = (): Promise<UsageSnapshot> => this.read(api, limits);
-    return options.fresh === true
+    const snapshot = await (options.fresh === true
       ? this.snapshots.refresh(key, load)
-      : this.snapshots.get(key, load);
+      : this.snapshots.get(key, load));
+    await limits;
+    return snapshot;
   }
 
   /** Reads guests' configs with bounded concurrency. */
@@ -206,8 +236,8 @@ export class QuotaService {
     return sizes;
   }
 
-  private async read(api: PveApi, limits: UserLimits): Promise<UsageSnapshot> {
-    const rows = await api.guests();
+  private async read(api: PveApi, pendingLimits: Promise<UserLimits>): Promise<UsageSnapshot> {
+    const [limits, rows] = await Promise.all([pendingLimits, api.guests()]);
     const owned = rows
       .filter(isGuestRow)
       .filter((row) => row.pool !== undefined && limits.pools.includes(row.pool));
@@ -231,6 +261,19 @@ export class QuotaService {
       );
     }
     return { limits, rows, guests, usage };
+  }
+
+  private async readGroups(api: PveApi, userid: string): Promise<string[]> {
+    const own = (await api.users()).find((user) => user.userid === userid);
+    if (own === undefined) {
+      // PVE always lists the caller; without that row, no group entry of the policy applies.
+      this.log.warn(`PVE did not list ${userid} among the users, so no group limits apply`);
+      return [];
+    }
+    this.log.info(
+      `${userid} is in ${own.groups.length === 0 ? 'no PVE group' : `PVE groups ${own.groups.join(', ')}`}`,
+    );
+    return own.groups;
   }
 
   private apiId(api: PveApi): number {

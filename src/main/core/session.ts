@@ -5,6 +5,7 @@ import { PveApi } from '../pve/api';
 import { renewTicket, requestTicket, ticketLifetimeMs, type Ticket } from '../pve/auth';
 import { PveConnection, type Credentials } from '../pve/connection';
 import type { SecondFactorMethod } from '../pve/tfa';
+import { createCaDispatcher } from '../pve/ca-trust';
 import { createPinnedDispatcher } from '../pve/tls';
 import { tokenOwner, verifyApiToken } from '../pve/token-auth';
 import type { TrustStore } from '../store/trust-store';
@@ -46,10 +47,8 @@ export interface SessionDeps {
 export class SessionManager {
   private active: ActiveSession | null = null;
   private readonly attempt: SecondFactorAttempt;
-  private readonly connections = new Map<
-    string,
-    { fingerprint: string; connection: PveConnection }
-  >();
+  /** Per node address: the trust the connection was built for (`pin:…` or `ca:…`), and it. */
+  private readonly connections = new Map<string, { trustKey: string; connection: PveConnection }>();
   private cancelTimer: (() => void) | null = null;
   private readonly schedule: Scheduler;
 
@@ -58,22 +57,44 @@ export class SessionManager {
     this.attempt = new SecondFactorAttempt(deps.now);
   }
 
-  /** A connection to a node whose certificate the user has pinned. */
+  /** A connection to a node whose certificate the user has pinned, or whose root CA is trusted. */
   connection(url: string): PveConnection {
-    const pin = this.deps.trust.get(url);
-    if (!pin) {
+    const ca = this.deps.trust.ca(url);
+    const pin = ca ? null : this.deps.trust.get(url);
+    if (!ca && !pin) {
       throw new AppError('CERT_NOT_TRUSTED', `The certificate of ${url} has not been trusted yet.`);
     }
+    const trustKey = ca ? `ca:${ca.fingerprint}` : `pin:${pin?.fingerprint ?? ''}`;
     const cached = this.connections.get(url);
-    if (cached?.fingerprint === pin.fingerprint) return cached.connection;
+    if (cached?.trustKey === trustKey) return cached.connection;
     const connection = new PveConnection({
       baseUrl: url,
-      dispatcher: createPinnedDispatcher(url, pin.fingerprint),
+      dispatcher: ca
+        ? createCaDispatcher(url, ca.certPem)
+        : createPinnedDispatcher(url, pin?.fingerprint ?? ''),
       logger: this.deps.log,
       timeoutMs: this.deps.requestTimeoutMs,
     });
-    this.connections.set(url, { fingerprint: pin.fingerprint, connection });
+    this.connections.set(url, { trustKey, connection });
     return connection;
+  }
+
+  /**
+   * The trust of a node address changed: signs out a session on it, drops any sign-in waiting
+   * for its second factor (it may hold that connection) and closes the connection, so nothing
+   * keeps talking on the old trust.
+   */
+  async trustChanged(url: string): Promise<void> {
+    this.attempt.clear();
+    if (this.active?.clusterUrl === url) {
+      this.deps.log.info(`signed out ${this.describe(this.active)}: the trust of ${url} changed`);
+      this.active = null;
+      this.stopTimer();
+      this.deps.onChange(this.status());
+    }
+    const cached = this.connections.get(url);
+    this.connections.delete(url);
+    await cached?.connection.close();
   }
 
   /** An API without credentials, for the sign-in form. */

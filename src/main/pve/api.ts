@@ -94,6 +94,18 @@ export const nodeTaskSchema = z.object({
 /** A row of a node's task list. */
 export type NodeTask = z.infer<typeof nodeTaskSchema>;
 
+/** One row of `GET /access/users?full=1`; `groups` is a comma-separated list there. */
+export const userRowSchema = z.object({
+  userid: z.string(),
+  groups: z.string().optional(),
+});
+
+/** A user PVE lists, with the groups they belong to. */
+export interface UserMembership {
+  userid: string;
+  groups: string[];
+}
+
 /** The typed PVE API over one connection and one set of credentials. */
 export class PveApi {
   constructor(
@@ -116,6 +128,22 @@ export class PveApi {
   resources(): Promise<ClusterResource[]> {
     const call = { method: 'GET', path: '/cluster/resources' } as const;
     return this.connection.call(call, z.array(resourceSchema), this.credentials());
+  }
+
+  /**
+   * The users the caller may see with their groups. PVE lists those whose groups the caller
+   * holds User.Modify or Sys.Audit on, and always the caller, so anyone can read their own groups.
+   */
+  async users(): Promise<UserMembership[]> {
+    const call = { method: 'GET', path: '/access/users', params: { full: true } } as const;
+    const rows = await this.connection.call(call, z.array(userRowSchema), this.credentials());
+    return rows.map((row) => ({
+      userid: row.userid,
+      groups: (row.groups ?? '')
+        .split(/[,;\s]+/)
+        .filter((group) => group !== '')
+        .sort(),
+    }));
   }
 
   /** A guest's current config. */

@@ -17,6 +17,8 @@ export interface PveCall {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   params?: Record<string, ParamValue>;
+  /** Ends the call early; the caller that aborts it expects the failure and handles it. */
+  signal?: AbortSignal;
 }
 
 /** Options for a connection to one node. */
@@ -112,14 +114,19 @@ export class PveConnection {
         headers,
         body,
         dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal:
+          call.signal === undefined
+            ? AbortSignal.timeout(this.timeoutMs)
+            : AbortSignal.any([AbortSignal.timeout(this.timeoutMs), call.signal]),
       });
       status = response.statusCode;
       statusText = response.statusText;
       text = await response.body.text();
     } catch (error) {
       const mapped = mapTransportError(error, { url: this.baseUrl });
-      this.log.warn(`${call.method} ${call.path} failed: ${mapped.code} ${mapped.message}`);
+      const report = `${call.method} ${call.path} failed: ${mapped.code} ${mapped.message}`;
+      if (call.signal?.aborted === true) this.log.debug(report);
+      else this.log.warn(report);
       throw mapped;
     }
     const elapsed = Math.round(performance.now() - started);

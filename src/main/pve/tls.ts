@@ -37,7 +37,8 @@ function describeName(name: PeerCertificate['subject'] | undefined): string {
     .join(', ');
 }
 
-function hostAndPort(url: string): { host: string; port: number } {
+/** The host (without IPv6 brackets) and port of a node address. */
+export function hostAndPort(url: string): { host: string; port: number } {
   const parsed = new URL(url);
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   return { host, port: parsed.port ? Number(parsed.port) : 443 };
@@ -51,6 +52,14 @@ export async function fetchCertificate(
   url: string,
   timeoutMs = 10_000,
 ): Promise<PresentedCertificate> {
+  return (await fetchPeerCertificate(url, timeoutMs)).presented;
+}
+
+/** The certificate a node presents, described and in DER, to check it against a root CA. */
+export async function fetchPeerCertificate(
+  url: string,
+  timeoutMs = 10_000,
+): Promise<{ presented: PresentedCertificate; der: Buffer }> {
   const { host, port } = hostAndPort(url);
   return new Promise((resolve, reject) => {
     const socket: TLSSocket = connect({
@@ -73,11 +82,14 @@ export async function fetchCertificate(
         return;
       }
       resolve({
-        fingerprint: certificate.fingerprint256,
-        subject: describeName(certificate.subject),
-        issuer: describeName(certificate.issuer),
-        validFrom: new Date(certificate.valid_from).toISOString(),
-        validTo: new Date(certificate.valid_to).toISOString(),
+        presented: {
+          fingerprint: certificate.fingerprint256,
+          subject: describeName(certificate.subject),
+          issuer: describeName(certificate.issuer),
+          validFrom: new Date(certificate.valid_from).toISOString(),
+          validTo: new Date(certificate.valid_to).toISOString(),
+        },
+        der: certificate.raw,
       });
     });
     socket.once('timeout', () => {

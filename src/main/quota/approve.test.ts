@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
-import { GiB, MiB } from '../../shared/units';
+import { GiB, KiB, MiB } from '../../shared/units';
 import {
   addDeltas,
   applyDelta,
@@ -401,6 +401,30 @@ describe('quotaExceededError', () => {
         'Free some resources or ask the lab admin for a larger quota.',
     );
     expect(error.details?.shortfalls).toEqual(decision.shortfalls);
+  });
+
+  it('rounds what is left down and the shortfall up, so a refusal never reads as enough', () => {
+    const decision = {
+      approved: false,
+      items: [],
+      shortfalls: [
+        {
+          resource: 'storage:local-lvm',
+          label: 'Storage: local-lvm',
+          unit: 'bytes' as const,
+          limit: 200 * GiB,
+          used: 64 * GiB + 528 * KiB,
+          requested: 136 * GiB,
+          shortfall: 528 * KiB,
+        },
+      ],
+    };
+
+    expect(quotaExceededError(decision).message).toBe(
+      'Not enough quota for this change. ' +
+        'Storage: local-lvm: asks for 136 GiB, 135 GiB left of 200 GiB (528 KiB short). ' +
+        'Free some resources or ask the lab admin for a larger quota.',
+    );
   });
 
   it('does not call an approved decision a quota failure', () => {

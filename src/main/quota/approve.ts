@@ -1,5 +1,5 @@
 import { AppError, type QuotaShortfall } from '../../shared/errors';
-import { formatQuantity } from '../../shared/units';
+import { formatQuantity, type Rounding } from '../../shared/units';
 import { checkDelta, checkLimits, checkUsage, listResources, numericResources } from './checks';
 import { decisionItem, type DecisionItem } from './decision-item';
 import { own, type NumericLimit, type UserLimits } from './limits';
@@ -107,9 +107,11 @@ export function quotaExceededError(decision: Decision): AppError {
     return new AppError('INTERNAL', 'A change that fits the quota was reported as exceeding it.');
   }
   const lines = decision.shortfalls.map(({ label, unit, limit, used, requested, shortfall }) => {
-    const format = (value: number): string => formatQuantity(value, unit);
+    const format = (value: number, rounding?: Rounding): string =>
+      formatQuantity(value, unit, rounding);
     const left = Math.max(0, limit - used);
-    return `${label}: asks for ${format(requested)}, ${format(left)} left of ${format(limit)} (${format(shortfall)} short)`;
+    // Rounded to nearest, a left that falls just short of the request would read as enough.
+    return `${label}: asks for ${format(requested)}, ${format(left, 'down')} left of ${format(limit)} (${format(shortfall, 'up')} short)`;
   });
   return new AppError(
     'QUOTA_EXCEEDED',

@@ -252,8 +252,8 @@ describe('resolveUserLimits on the demo policy', () => {
     });
   });
 
-  it("gives bob's smaller limits", () => {
-    const limits = resolveUserLimits(policy, 'bob@pve');
+  it("gives bob's smaller limits, swap from the students group", () => {
+    const limits = resolveUserLimits(policy, 'bob@pve', ['lab-users', 'students']);
 
     expect(limits?.cores.max).toBe(8);
     expect(limits?.memoryBytes.max).toBe(16 * GiB);
@@ -262,6 +262,7 @@ describe('resolveUserLimits on the demo policy', () => {
     expect(limits?.storage['local-lvm']?.maxBytes).toBe(150 * GiB);
     expect(limits?.storage.tank?.maxBytes).toBe(60 * GiB);
     expect(limits?.pools).toEqual(['bob']);
+    expect(resolveUserLimits(policy, 'bob@pve')?.swapBytes.max).toBeNull();
   });
 
   it('names nobody else', () => {

@@ -3,28 +3,37 @@ import { AppError } from '../../shared/errors';
 import type { KeyValueStore } from './key-value-store';
 
 const pinsKey = 'trust.pins';
+const casKey = 'trust.cas';
 
 const pinSchema = z.object({ fingerprint: z.string(), pinnedAt: z.string() });
 const pinsSchema = z.record(z.string(), pinSchema);
+const caSchema = z.object({ certPem: z.string(), fingerprint: z.string(), trustedAt: z.string() });
+const casSchema = z.record(z.string(), caSchema);
 
 /** A pinned certificate fingerprint for one node address. */
 export type Pin = z.infer<typeof pinSchema>;
 
-/** The certificate pins, per node address (`https://host:port`), kept in the settings store. */
+/** A cluster root CA trusted for one node address: the node's certificate must be issued by it. */
+export type TrustedCa = z.infer<typeof caSchema>;
+
+/**
+ * How ProxDesk trusts each node address (`https://host:port`), kept in the settings store: a
+ * pinned leaf fingerprint, a trusted root CA, or both. A trusted CA takes precedence over a pin.
+ */
 export class TrustStore {
   constructor(
     private readonly store: KeyValueStore,
     private readonly now: () => number,
   ) {}
 
-  /** The pin for an address, or null when the address was never trusted. */
+  /** The pin for an address, or null when the address was never pinned. */
   get(url: string): Pin | null {
-    return this.all()[url] ?? null;
+    return this.readAll(pinsKey, pinsSchema)[url] ?? null;
   }
 
   /** Pins a fingerprint for an address. Replacing a different pin is refused. */
   pin(url: string, fingerprint: string): Pin {
-    const pins = this.all();
+    const pins = this.readAll(pinsKey, pinsSchema);
     const existing = pins[url];
     if (existing && existing.fingerprint !== fingerprint) {
       throw new AppError(
@@ -38,13 +47,52 @@ export class TrustStore {
     return pin;
   }
 
-  private all(): Record<string, Pin> {
-    const parsed = pinsSchema.safeParse(this.store.get(pinsKey) ?? {});
-    // A damaged pin list must not be read as "nothing pinned" and silently re-trusted.
+  /**
+   * Replaces the pin of an address, only when the stored pin is still `expectedFingerprint`: a
+   * replacement decided against an older view of the store must not overwrite a newer pin.
+   */
+  replace(url: string, expectedFingerprint: string, fingerprint: string): Pin {
+    const pins = this.readAll(pinsKey, pinsSchema);
+    const existing = pins[url];
+    if (!existing || existing.fingerprint !== expectedFingerprint) {
+      throw new AppError(
+        'CERT_MISMATCH',
+        `The certificate trusted for ${url} is not the one you were shown. Nothing was replaced.`,
+        existing ? { pinnedFingerprint: existing.fingerprint } : {},
+      );
+    }
+    const pin = { fingerprint, pinnedAt: new Date(this.now()).toISOString() };
+    this.store.set(pinsKey, { ...pins, [url]: pin });
+    return pin;
+  }
+
+  /** The root CA trusted for an address, or null. */
+  ca(url: string): TrustedCa | null {
+    return this.readAll(casKey, casSchema)[url] ?? null;
+  }
+
+  /** Trusts a root CA for an address. Replacing a different CA is refused. */
+  trustCa(url: string, certPem: string, fingerprint: string): TrustedCa {
+    const cas = this.readAll(casKey, casSchema);
+    const existing = cas[url];
+    if (existing && existing.fingerprint !== fingerprint) {
+      throw new AppError(
+        'CONFLICT',
+        `A different root CA is already trusted for ${url}. ProxDesk does not replace it silently.`,
+      );
+    }
+    const ca = existing ?? { certPem, fingerprint, trustedAt: new Date(this.now()).toISOString() };
+    this.store.set(casKey, { ...cas, [url]: ca });
+    return ca;
+  }
+
+  private readAll<T>(key: string, schema: z.ZodType<Record<string, T>>): Record<string, T> {
+    const parsed = schema.safeParse(this.store.get(key) ?? {});
+    // A damaged trust list must not be read as "nothing trusted" and silently re-trusted.
     if (!parsed.success) {
       throw new AppError(
         'INTERNAL',
-        'The stored certificate pins are unreadable; remove them to re-pin.',
+        'The stored certificate trust is unreadable; remove it to trust the nodes again.',
       );
     }
     return parsed.data;

@@ -7,12 +7,14 @@ import { parsePropertyString } from '../property-string.js';
 import type { RequestContext, Route, RouteResult } from '../router.js';
 import { configDigest, instanceLock } from '../state.js';
 import { digestMismatchMessage } from './resize.js';
+import { applyVolumeChanges, isVolumeOption, readVolumeOption } from './disk-config.js';
 
 // The synchronous config write `PUT /nodes/{node}/{qemu,lxc}/{vmid}/config` for the CPU, memory,
-// network interface and descriptive options. PVE's order is kept: parameters, then (under the config lock) the
-// digest, the guest's lock, and the privilege each option needs; then the values are written and
-// `delete` removes keys. Real PVE keeps a change that a running VM cannot take at once as pending
-// until the next reboot; the simulator applies every change at once.
+// network interface and descriptive options, and the disk slots (see disk-config.ts). PVE's
+// order is kept: parameters, then (under the config lock) the digest, the guest's lock, and the
+// privilege each option needs; then the values are written and `delete` removes keys. Real PVE
+// keeps a change that a running VM cannot take at once as pending until the next reboot; the
+// simulator applies every change at once.
 
 /** How one option is checked and stored, and the privilege that changing it needs. */
 interface OptionRule {
@@ -115,7 +117,14 @@ function updateConfig(type: GuestType) {
     if (deleted === null) errors.delete = 'value does not match the format pve-configid-list';
 
     const values = new Map<string, ConfigValue>();
+    const volumeValues = new Map<string, string>();
     for (const [key, value] of Object.entries(options)) {
+      if (isVolumeOption(type, key)) {
+        const read = readVolumeOption(type, key, value);
+        if (typeof read === 'object') errors[key] = read.error;
+        else volumeValues.set(key, read);
+        continue;
+      }
       const rule = rules[type][key];
       if (!rule) {
         errors[key] = notModelled;
@@ -126,11 +135,14 @@ function updateConfig(type: GuestType) {
       else values.set(key, read);
     }
     for (const key of deleted ?? []) {
-      if (!rules[type][key]) errors.delete ??= `cannot delete '${key}': ${notModelled}`;
-      else if (values.has(key)) errors.delete ??= `'${key}' is both set and deleted`;
+      if (!rules[type][key] && !isVolumeOption(type, key)) {
+        errors.delete ??= `cannot delete '${key}': ${notModelled}`;
+      } else if (values.has(key) || volumeValues.has(key)) {
+        errors.delete ??= `'${key}' is both set and deleted`;
+      }
     }
     if (Object.keys(errors).length > 0) throw parameterError(errors);
-    if (values.size === 0 && (deleted ?? []).length === 0)
+    if (values.size === 0 && volumeValues.size === 0 && (deleted ?? []).length === 0)
       throw serverError('no options specified');
 
     const { state } = ctx.runtime;
@@ -140,13 +152,17 @@ function updateConfig(type: GuestType) {
     }
     const lock = instanceLock(guest);
     if (lock !== null) throw serverError(`${type === 'qemu' ? 'VM' : 'CT'} is locked (${lock})`);
-    for (const key of [...values.keys(), ...(deleted ?? [])]) {
-      const privilege = rules[type][key]?.privilege ?? 'VM.Config.Options';
+    for (const key of [...values.keys(), ...volumeValues.keys(), ...(deleted ?? [])]) {
+      const fallback = isVolumeOption(type, key) ? 'VM.Config.Disk' : 'VM.Config.Options';
+      const privilege = rules[type][key]?.privilege ?? fallback;
       requirePrivileges(state, ctx.userid ?? '', `/vms/${guest.vmid}`, [privilege]);
     }
 
+    // Checks every volume key before changing anything, so a refused write changes nothing.
+    const volumeDeletes = (deleted ?? []).filter((key) => isVolumeOption(type, key));
+    applyVolumeChanges(state, guest, type, volumeValues, volumeDeletes);
     for (const [key, value] of values) guest.config[key] = value;
-    for (const key of deleted ?? []) delete guest.config[key];
+    for (const key of deleted ?? []) if (!isVolumeOption(type, key)) delete guest.config[key];
     const name = guest.config[type === 'qemu' ? 'name' : 'hostname'];
     guest.name =
       name === undefined ? `${type === 'qemu' ? 'VM' : 'CT'} ${guest.vmid}` : String(name);

@@ -8,6 +8,7 @@ import { taskRoutes } from './tasks.js';
 import { configUpdateRoutes } from './config-update.js';
 import { powerRoutes } from './power.js';
 import { taskListRoutes } from './task-list.js';
+import { userRoutes } from './users.js';
 
 /** Every endpoint the simulator serves. */
 export const allRoutes: readonly Route[] = [
@@ -20,4 +21,5 @@ export const allRoutes: readonly Route[] = [
   ...powerRoutes,
   ...configUpdateRoutes,
   ...taskListRoutes,
+  ...userRoutes,
 ];

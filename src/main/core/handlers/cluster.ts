@@ -1,5 +1,7 @@
 import { AppError } from '../../../shared/errors';
-import { fetchCertificate } from '../../pve/tls';
+import { X509Certificate } from 'node:crypto';
+import { caRefusal } from '../../pve/ca-trust';
+import { fetchCertificate, fetchPeerCertificate, hostAndPort } from '../../pve/tls';
 import type { HandlerGroup } from '../context';
 
 /** Connecting to a cluster: its certificate, trusting it, its realms. */
@@ -12,10 +14,25 @@ export const clusterHandlers: HandlerGroup<
   }),
 
   'cluster:probe': async ({ url }, { trust, settings }) => {
-    const presented = await fetchCertificate(url, settings.probeTimeoutMs);
+    const { presented, der } = await fetchPeerCertificate(url, settings.probeTimeoutMs);
     const pin = trust.get(url);
-    const state = !pin ? 'new' : pin.fingerprint === presented.fingerprint ? 'trusted' : 'mismatch';
-    return { url, ...presented, pinnedFingerprint: pin?.fingerprint ?? null, trust: state };
+    const ca = trust.ca(url);
+    const pinState = !pin
+      ? 'new'
+      : pin.fingerprint === presented.fingerprint
+        ? 'trusted'
+        : 'mismatch';
+    if (!ca)
+      return { url, ...presented, pinnedFingerprint: pin?.fingerprint ?? null, trust: pinState };
+    // A trusted CA decides on its own: connections then check the chain, not the pin, so no pin
+    // is reported and a refusal is not one that re-pinning could fix.
+    const issued = caRefusal(der, new X509Certificate(ca.certPem), hostAndPort(url).host) === null;
+    return {
+      url,
+      ...presented,
+      pinnedFingerprint: null,
+      trust: issued ? 'trusted-ca' : 'mismatch',
+    };
   },
 
   'cluster:trust': async ({ url, fingerprint }, { trust, settings, log }) => {

@@ -24,7 +24,7 @@ function mebibytes(config: GuestConfig, key: string): number | null {
 export const instanceHandlers: HandlerGroup<'instance:list' | 'instance:get'> = {
   'instance:list': async (_input, { sessions, quota }) => {
     const { api, userid } = await sessions.api();
-    const limits = quota.limitsFor(userid);
+    const limits = await quota.limitsFor(api, userid);
     const rows = await api.guests();
     return rows
       .filter(isGuestRow)
@@ -35,7 +35,7 @@ export const instanceHandlers: HandlerGroup<'instance:list' | 'instance:get'> = 
 
   'instance:get': async (ref, { sessions, quota }) => {
     const { api, userid } = await sessions.api();
-    const limits = quota.limitsFor(userid);
+    const limits = await quota.limitsFor(api, userid);
     const row = await findOwnedGuest(api, limits, ref);
     const config = await api.config(ref.node, ref.type, ref.vmid);
     const { volumes, problems } = parseGuestVolumes(ref.type, config);

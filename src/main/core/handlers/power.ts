@@ -21,7 +21,7 @@ export const powerHandlers: HandlerGroup<'instance:power'> = {
     const { sessions, quota, log, emit, settings } = context;
     const { api, userid } = await sessions.api();
     const ref = { node: input.node, type: input.type, vmid: input.vmid };
-    await findOwnedGuest(api, quota.limitsFor(userid), ref);
+    await findOwnedGuest(api, await quota.limitsFor(api, userid), ref);
     const config = await api.config(ref.node, ref.type, ref.vmid);
     if (typeof config.lock === 'string' && config.lock !== '') {
       throw new AppError(

@@ -6,17 +6,19 @@ import { adminOverview } from '../quota-admin';
 export const quotaAdminHandlers: HandlerGroup<'quota:admin' | 'policy:import'> = {
   'quota:admin': async (_input, { sessions, quota, reservations }) => {
     const { api, userid } = await sessions.api();
-    requireAdmin(quota.limitsFor(userid).admin, userid);
+    requireAdmin((await quota.limitsFor(api, userid)).admin, userid);
     const policy = quota.currentPolicy();
     if (policy === null) throw new AppError('POLICY_INVALID', 'No quota policy is installed.');
     return adminOverview(api, quota, policy, (user) => reservations.pending(user));
   },
 
   'policy:import': async (input, { sessions, quota, log }) => {
-    const { userid } = await sessions.api();
+    const { api, userid } = await sessions.api();
     // With no policy in force nobody is an admin yet, so any signed-in user may install the
     // first one; the policy file is on this machine, where that user could write it anyway.
-    if (quota.currentPolicy() !== null) requireAdmin(quota.limitsFor(userid).admin, userid);
+    if (quota.currentPolicy() !== null) {
+      requireAdmin((await quota.limitsFor(api, userid)).admin, userid);
+    }
     const { policy, savedTo } = quota.importPolicy(input.text);
     log.info(`quota policy imported by ${userid}`);
     return {

@@ -62,7 +62,7 @@ function toSummary(task: NodeTask): TaskSummary {
 export const taskHandlers: HandlerGroup<'task:list' | 'task:log'> = {
   'task:list': async (_input, { sessions, quota, log }) => {
     const { api, userid } = await sessions.api();
-    const { vmids, nodes } = await ownedGuests(api, quota.limitsFor(userid));
+    const { vmids, nodes } = await ownedGuests(api, await quota.limitsFor(api, userid));
     const perNode = await Promise.all(
       nodes.map(async (node) => {
         try {
@@ -87,7 +87,7 @@ export const taskHandlers: HandlerGroup<'task:list' | 'task:log'> = {
     const { api, userid } = await sessions.api();
     const node = nodeOfUpid(upid);
     const vmid = vmidOfTaskId(upid.split(':')[6]);
-    const { vmids } = await ownedGuests(api, quota.limitsFor(userid));
+    const { vmids } = await ownedGuests(api, await quota.limitsFor(api, userid));
     if (vmid === null || !vmids.has(vmid)) {
       throw new AppError(
         'NOT_OWNED',

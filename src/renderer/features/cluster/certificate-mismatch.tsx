@@ -1,11 +1,16 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { FingerprintBlock } from './fingerprint-block';
+import { RepinDialog } from './repin-dialog';
+
+const sha256Fingerprint = /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/;
 
 /** Props of the changed-certificate warning. */
 export interface CertificateMismatchProps {
   url: string;
   pinnedFingerprint: string;
   presentedFingerprint: string;
+  /** Called once the user replaced the pin; without it the warning offers no replacement. */
+  onRepinned?: (url: string) => void;
 }
 
 /** A refusal to connect because a node presented a different certificate from the pinned one. */
@@ -13,7 +18,15 @@ export function CertificateMismatch({
   url,
   pinnedFingerprint,
   presentedFingerprint,
+  onRepinned,
 }: CertificateMismatchProps): ReactNode {
+  const [confirming, setConfirming] = useState(false);
+  // A replacement is offered only for two real fingerprints, the ones shown here.
+  const canRepin =
+    onRepinned !== undefined &&
+    sha256Fingerprint.test(pinnedFingerprint) &&
+    sha256Fingerprint.test(presentedFingerprint);
+
   return (
     <div className="message message-error mismatch" role="alert" data-testid="cert-mismatch">
       <p className="message-title">The certificate of {url} has changed</p>
@@ -33,6 +46,30 @@ export function CertificateMismatch({
           <FingerprintBlock fingerprint={presentedFingerprint} testId="mismatch-presented" />
         </div>
       </div>
+      {canRepin ? (
+        <div className="form-actions">
+          <button
+            type="button"
+            className="button"
+            data-testid="repin-open"
+            onClick={() => setConfirming(true)}
+          >
+            I replaced this certificate — trust the new one
+          </button>
+        </div>
+      ) : null}
+      {canRepin && confirming ? (
+        <RepinDialog
+          url={url}
+          pinnedFingerprint={pinnedFingerprint}
+          presentedFingerprint={presentedFingerprint}
+          onRepinned={(repinnedUrl) => {
+            setConfirming(false);
+            onRepinned(repinnedUrl);
+          }}
+          onCancel={() => setConfirming(false)}
+        />
+      ) : null}
     </div>
   );
 }

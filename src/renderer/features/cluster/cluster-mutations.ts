@@ -26,3 +26,38 @@ export function useTrustCertificate(): UseMutationResult<
       callChannel('cluster:trust', { url, fingerprint }),
   });
 }
+
+/** What replacing a pin asks for: the pin and the certificate the user was shown. */
+export interface RepinVariables {
+  url: string;
+  pinnedFingerprint: string;
+  presentedFingerprint: string;
+}
+
+/** Replaces a node's pin with the certificate it presents now, after a second confirmation. */
+export function useRepinCertificate(): UseMutationResult<
+  ChannelOutput<'cluster:repin'>,
+  Error,
+  RepinVariables
+> {
+  return useMutation({
+    mutationFn: (variables: RepinVariables) => callChannel('cluster:repin', variables),
+  });
+}
+
+/** What trusting a root CA asks for. */
+export interface TrustCaVariables {
+  url: string;
+  caPem: string;
+}
+
+/** Trusts the cluster's root CA for a node whose certificate it issued. */
+export function useTrustCa(): UseMutationResult<
+  ChannelOutput<'cluster:trust-ca'>,
+  Error,
+  TrustCaVariables
+> {
+  return useMutation({
+    mutationFn: (variables: TrustCaVariables) => callChannel('cluster:trust-ca', variables),
+  });
+}

@@ -32,7 +32,8 @@ export function ConnectForm({ defaultUrl, onConnected }: ConnectFormProps): Reac
   const submit = form.handleSubmit(({ url }) => {
     probe.mutate(url, {
       onSuccess: (certificate) => {
-        if (certificate.trust === 'trusted') onConnected(certificate.url);
+        if (certificate.trust === 'trusted' || certificate.trust === 'trusted-ca')
+          onConnected(certificate.url);
       },
       onError: (error) => {
         const reason = isApiError(error, 'INVALID_INPUT') ? error.details?.fields?.url : undefined;
@@ -88,14 +89,26 @@ export function ConnectForm({ defaultUrl, onConnected }: ConnectFormProps): Reac
             url={probe.variables ?? ''}
             pinnedFingerprint={mismatchError.details?.pinnedFingerprint ?? 'unknown'}
             presentedFingerprint={mismatchError.details?.presentedFingerprint ?? 'unknown'}
+            onRepinned={onConnected}
           />
         ) : null}
-        {certificate?.trust === 'mismatch' ? (
+        {certificate?.trust === 'mismatch' && certificate.pinnedFingerprint !== null ? (
           <CertificateMismatch
             url={certificate.url}
-            pinnedFingerprint={certificate.pinnedFingerprint ?? 'unknown'}
+            pinnedFingerprint={certificate.pinnedFingerprint}
             presentedFingerprint={certificate.fingerprint}
+            onRepinned={onConnected}
           />
+        ) : null}
+        {certificate?.trust === 'mismatch' && certificate.pinnedFingerprint === null ? (
+          <div className="message message-error" role="alert" data-testid="ca-mismatch">
+            <p className="message-title">{certificate.url} is not vouched for by its root CA</p>
+            <p>
+              You trusted this cluster&apos;s root CA for this address, but the certificate the node
+              presents was not issued by it for this address (issuer: {certificate.issuer}).
+              ProxDesk will not connect. Ask your lab admin whether the cluster&apos;s CA changed.
+            </p>
+          </div>
         ) : null}
 
         <div className="form-actions">

@@ -1,6 +1,7 @@
-import type { ReactNode } from 'react';
-import type { Disk } from '../../../shared/contract';
+import { useState, type ReactNode } from 'react';
+import type { Disk, InstanceRef } from '../../../shared/contract';
 import { formatBytes } from '../../../shared/units';
+import { DiskSlotActions, DiskSlotDialog, type SlotRequest } from '../disk-slots/disk-slot-actions';
 import { diskKindLabel, isResizable, type ResizableDisk } from './disk-labels';
 
 /** Props of an instance's disks table. */
@@ -9,10 +10,19 @@ export interface DiskTableProps {
   /** Why resizing is unavailable right now (e.g. the guest is locked), if it is. */
   resizeBlockedReason: string | null;
   onResize: (disk: ResizableDisk) => void;
+  /** The guest, for the detach, attach and delete actions; without it they are not offered. */
+  instance?: InstanceRef;
 }
 
 /** The disks, mount points and unused volumes of one instance. */
-export function DiskTable({ disks, resizeBlockedReason, onResize }: DiskTableProps): ReactNode {
+export function DiskTable({
+  disks,
+  resizeBlockedReason,
+  onResize,
+  instance,
+}: DiskTableProps): ReactNode {
+  // Held here, not in the row: a detach or delete removes the row whose dialog shows the result.
+  const [slotRequest, setSlotRequest] = useState<SlotRequest | null>(null);
   if (disks.length === 0) return <p className="empty">This instance has no disks.</p>;
 
   return (
@@ -65,11 +75,26 @@ export function DiskTable({ disks, resizeBlockedReason, onResize }: DiskTablePro
                     Resize
                   </button>
                 ) : null}
+                {instance !== undefined ? (
+                  <DiskSlotActions
+                    type={instance.type}
+                    disk={disk}
+                    blockedReason={resizeBlockedReason}
+                    onOpen={setSlotRequest}
+                  />
+                ) : null}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {instance !== undefined && slotRequest !== null ? (
+        <DiskSlotDialog
+          instance={instance}
+          request={slotRequest}
+          onClose={() => setSlotRequest(null)}
+        />
+      ) : null}
     </div>
   );
 }

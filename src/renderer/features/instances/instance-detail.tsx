@@ -100,6 +100,7 @@ export function InstanceDetailPanel({ instance, onClose }: InstanceDetailPanelPr
               disks={detail.data.disks}
               resizeBlockedReason={lock !== null ? `Locked (${lock})` : null}
               onResize={setResizing}
+              instance={instance}
             />
             <NetworkSection detail={detail.data} />
             {detail.data.problems.length > 0 ? (

@@ -1,0 +1,27 @@
+import type { HandlerGroup } from '../context';
+
+/** The policy's constraints for the signed-in user, so forms offer only what would be allowed. */
+export const quotaConstraintHandlers: HandlerGroup<'quota:constraints'> = {
+  'quota:constraints': async (_input, { sessions, quota }) => {
+    const { api, userid } = await sessions.api();
+    const limits = await quota.limitsFor(api, userid);
+    return {
+      userid,
+      nodes: limits.nodes === null ? null : [...limits.nodes],
+      vmidRanges: limits.vmidRanges === null ? null : limits.vmidRanges.map((r) => ({ ...r })),
+      pools: [...limits.pools],
+      storages: Object.entries(limits.storage)
+        .map(([storage, limit]) => ({ storage, maxBytes: limit.maxBytes, buses: [...limit.buses] }))
+        .sort((a, b) => a.storage.localeCompare(b.storage)),
+      // A template's config stays in main: the form needs only what choosing it costs.
+      templates: limits.templates.map((template) => ({
+        name: template.name,
+        type: template.type,
+        description: template.description,
+        cost: { ...template.cost, storageBytes: { ...template.cost.storageBytes } },
+      })),
+      cpuModels: limits.cpuModels.map((rule) => ({ ...rule })),
+      pciDevices: limits.pciDevices.map((rule) => ({ ...rule })),
+    };
+  },
+};
