@@ -21,6 +21,17 @@ import {
   usernameSchema,
   vmidSchema,
 } from './ids';
+import { diskMoveInputSchema } from './disk-move-schemas';
+import { diskCreateInputSchema } from './disk-create-schemas';
+import {
+  pciAttachedInputSchema,
+  pciAttachedSchema,
+  pciAttachInputSchema,
+  pciDetachInputSchema,
+  pciListInputSchema,
+  pciListOutputSchema,
+  pciModifyInputSchema,
+} from './pci-schemas';
 import {
   guestResourcesSchema,
   powerActions,
@@ -290,6 +301,16 @@ export const channels = {
     instanceRefSchema.extend({ action: z.enum(powerActions) }),
     z.object({ action: z.enum(powerActions), task: taskOutcomeSchema }),
   ),
+  'instance:destroy': channel(
+    'Destroy a stopped guest and every volume it owns, once the user has typed its vmid.',
+    instanceRefSchema
+      .extend({ confirmVmid: vmidSchema })
+      .refine((input) => input.confirmVmid === input.vmid, {
+        message: "type the guest's vmid exactly to confirm",
+        path: ['confirmVmid'],
+      }),
+    z.object({ vmid: z.number(), task: taskOutcomeSchema }),
+  ),
   'instance:resources': channel(
     "Change a guest's cores, sockets, CPU model, memory or swap, if the quota allows it.",
     instanceRefSchema
@@ -307,6 +328,31 @@ export const channels = {
     "The user's recent PVE tasks on their own guests, newest first (at most 50).",
     noInput,
     z.array(taskSummarySchema),
+  ),
+  'pci:list': channel(
+    "The node's PCI devices and mappings the quota policy lets the user attach, with what is left.",
+    pciListInputSchema,
+    pciListOutputSchema,
+  ),
+  'pci:attached': channel(
+    'The PCI devices attached to a VM.',
+    pciAttachedInputSchema,
+    z.object({ devices: z.array(pciAttachedSchema) }),
+  ),
+  'pci:attach': channel(
+    'Pass a PCI device or mapping through on the first free hostpciN slot, if the quota allows.',
+    pciAttachInputSchema,
+    z.object({ key: z.string(), device: pciAttachedSchema }),
+  ),
+  'pci:modify': channel(
+    'Change the pcie, x-vga and rombar flags of an attached PCI device.',
+    pciModifyInputSchema,
+    z.object({ changed: z.boolean(), device: pciAttachedSchema }),
+  ),
+  'pci:detach': channel(
+    'Remove a PCI device from a VM.',
+    pciDetachInputSchema,
+    z.object({ key: z.string() }),
   ),
   'net:create': channel(
     'Add a network interface in the first free netN slot, if the quota allows its rate.',
@@ -347,6 +393,29 @@ export const channels = {
     "The signed-in user's nodes, vmid ranges, pools, storages and buses, templates, CPU and PCI rules.",
     noInput,
     quotaConstraintsSchema,
+  ),
+  'disk:create': channel(
+    'Add a new disk, a CD drive with an ISO, or a mount point, if the quota allows its size.',
+    diskCreateInputSchema,
+    z.object({
+      key: z.string(),
+      /** The volume PVE allocated (or the ISO), as read back; null when it could not be read. */
+      volume: z.string().nullable(),
+      task: taskOutcomeSchema.nullable(),
+    }),
+  ),
+  'disk:move': channel(
+    'Move a disk or mount point to another storage, keeping or deleting the source volume.',
+    diskMoveInputSchema,
+    z.object({
+      disk: z.string(),
+      fromStorage: z.string(),
+      toStorage: z.string(),
+      volume: z.string(),
+      /** The unusedN key that keeps the source volume, or null when it was deleted. */
+      keptAs: z.string().nullable(),
+      task: taskOutcomeSchema,
+    }),
   ),
 } as const;
 

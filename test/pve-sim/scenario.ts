@@ -19,11 +19,28 @@ const contentType = z.enum(['images', 'rootdir', 'iso', 'vztmpl', 'backup', 'sni
 /** Content types a PVE storage can hold. */
 export type ContentType = z.infer<typeof contentType>;
 
+const pciDeviceSchema = z.strictObject({
+  id: z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/, 'not a full PCI id'),
+  class: z.string().regex(/^0x[0-9a-f]{6}$/, 'not a PCI class'),
+  vendor: z.string().regex(/^0x[0-9a-f]{4}$/, 'not a vendor id'),
+  vendorName: z.string().min(1),
+  device: z.string().regex(/^0x[0-9a-f]{4}$/, 'not a device id'),
+  deviceName: z.string().min(1),
+  iommugroup: z.number().int().min(-1),
+});
+
+const pciMappingSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,127}$/, 'not a mapping id'),
+  description: z.string().optional(),
+  map: z.array(z.strictObject({ node: nodeName, path: z.string().min(1), id: z.string() })),
+});
+
 const nodeSchema = z.strictObject({
   name: nodeName,
   status: z.enum(['online', 'offline']),
   cpus: z.number().int().min(1).max(8192),
   memoryBytes: byteCount.min(1),
+  pciDevices: z.array(pciDeviceSchema).default([]),
 });
 
 const volumeSchema = z.strictObject({
@@ -115,6 +132,7 @@ export const scenarioSchema = z.strictObject({
   users: z.array(userSchema).min(1),
   acl: z.array(aclSchema).default([]),
   instances: z.array(instanceSchema).default([]),
+  pciMappings: z.array(pciMappingSchema).default([]),
 });
 
 /** A parsed, validated scenario (defaults filled in). */

@@ -11,6 +11,8 @@ export interface NodeState {
   status: 'online' | 'offline';
   cpus: number;
   memoryBytes: number;
+  /** The node's PCI devices, as `GET /nodes/{node}/hardware/pci` lists them. */
+  pciDevices: Scenario['nodes'][number]['pciDevices'];
 }
 
 /** One volume on a storage; `node` is null on a shared storage. */
@@ -110,6 +112,8 @@ export interface SimState {
   acl: AclEntry[];
   instances: Map<number, InstanceState>;
   tasks: Map<string, TaskRecord>;
+  /** Cluster PCI resource mappings by id. */
+  pciMappings: Map<string, Scenario['pciMappings'][number]>;
 }
 
 /** Builds a fresh live state from a validated scenario; nothing is shared with the scenario. */
@@ -118,7 +122,12 @@ export function createState(scenario: Scenario, nowMs: number): SimState {
   return {
     clusterName: scenario.clusterName,
     bootedAtSeconds: bootSeconds,
-    nodes: new Map(scenario.nodes.map((node) => [node.name, { ...node }])),
+    nodes: new Map(
+      scenario.nodes.map((node) => [
+        node.name,
+        { ...node, pciDevices: node.pciDevices.map((d) => ({ ...d })) },
+      ]),
+    ),
     storages: new Map(
       scenario.storages.map((storage) => [
         storage.id,
@@ -159,6 +168,9 @@ export function createState(scenario: Scenario, nowMs: number): SimState {
       ]),
     ),
     acl: scenario.acl.map((entry) => ({ ...entry })),
+    pciMappings: new Map(
+      scenario.pciMappings.map((m) => [m.id, { ...m, map: m.map.map((e) => ({ ...e })) }]),
+    ),
     instances: new Map(
       scenario.instances.map((instance) => [
         instance.vmid,

@@ -22,13 +22,16 @@ import { clusterHandlers } from './handlers/cluster';
 import { clusterTrustHandlers } from './handlers/cluster-trust';
 import { diskHandlers } from './handlers/disks';
 import { powerHandlers } from './handlers/power';
+import { destroyHandlers } from './handlers/destroy';
 import { resourceHandlers } from './handlers/resources';
 import { taskHandlers } from './handlers/tasks';
 import { instanceHandlers } from './handlers/instances';
 import { quotaHandlers } from './handlers/quota';
 import { quotaAdminHandlers } from './handlers/quota-admin';
 import { networkHandlers } from './handlers/network';
+import { pciHandlers } from './handlers/pci';
 import { diskSlotHandlers } from './handlers/disk-slots';
+import { diskCreateMoveHandlers } from './handlers/disk-create-move';
 import { quotaConstraintHandlers } from './handlers/quota-constraints';
 import { sessionHandlers } from './handlers/session';
 import { QuotaService } from './quota-service';
@@ -81,11 +84,14 @@ const handlers: HandlerMap = {
   ...quotaHandlers,
   ...diskHandlers,
   ...powerHandlers,
+  ...destroyHandlers,
   ...resourceHandlers,
   ...taskHandlers,
   ...quotaAdminHandlers,
   ...networkHandlers,
+  ...pciHandlers,
   ...diskSlotHandlers,
+  ...diskCreateMoveHandlers,
   ...quotaConstraintHandlers,
 };
 

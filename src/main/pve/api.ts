@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { pvePath, type Credentials, type PveConnection } from './connection';
+import {
+  nodePciDeviceSchema,
+  pciMappingSchema,
+  type NodePciDevice,
+  type PciMapping,
+} from './pci-listing-schemas';
 
 // Typed wrappers for the PVE endpoints ProxDesk calls, each with the schema of its answer.
 // PVE returns several numbers as strings on some endpoints (an lxc vmid in /nodes/<n>/lxc,
@@ -146,6 +152,19 @@ export class PveApi {
     }));
   }
 
+  /** The PCI devices of a node; PVE needs Sys.Audit or Sys.Modify on `/` for this. */
+  nodePciDevices(node: string): Promise<NodePciDevice[]> {
+    const path = pvePath`/nodes/${node}/hardware/pci`;
+    const call = { method: 'GET', path } as const;
+    return this.connection.call(call, z.array(nodePciDeviceSchema), this.credentials());
+  }
+
+  /** The PCI resource mappings the user may audit, use or modify. */
+  pciMappings(): Promise<PciMapping[]> {
+    const call = { method: 'GET', path: '/cluster/mapping/pci' } as const;
+    return this.connection.call(call, z.array(pciMappingSchema), this.credentials());
+  }
+
   /** A guest's current config. */
   config(node: string, type: 'qemu' | 'lxc', vmid: number): Promise<GuestConfig> {
     const path = pvePath`/nodes/${node}/${type}/${vmid}/config`;
@@ -170,6 +189,37 @@ export class PveApi {
     return this.connection.call({ method: 'PUT', path, params }, upidSchema, this.credentials());
   }
 
+  /** Writes qemu config values as a task (`POST .../config`), as allocations need; the UPID. */
+  updateQemuConfigAsync(
+    node: string,
+    vmid: number,
+    params: Record<string, string> & { digest: string },
+  ): Promise<string> {
+    const path = pvePath`/nodes/${node}/qemu/${vmid}/config`;
+    return this.connection.call({ method: 'POST', path, params }, upidSchema, this.credentials());
+  }
+
+  /** Starts moving a disk (qemu `move_disk`) or volume (lxc `move_volume`); returns the UPID. */
+  moveVolume(
+    node: string,
+    type: 'qemu' | 'lxc',
+    vmid: number,
+    params: { key: string; storage: string; delete: boolean; digest: string },
+  ): Promise<string> {
+    const path =
+      type === 'qemu'
+        ? pvePath`/nodes/${node}/qemu/${vmid}/move_disk`
+        : pvePath`/nodes/${node}/lxc/${vmid}/move_volume`;
+    const body = {
+      [type === 'qemu' ? 'disk' : 'volume']: params.key,
+      storage: params.storage,
+      delete: params.delete ? 1 : 0,
+      digest: params.digest,
+    };
+    const call = { method: 'POST', path, params: body } as const;
+    return this.connection.call(call, upidSchema, this.credentials());
+  }
+
   /** Starts a power action (`status/start`, `shutdown`, `reboot`, `stop`); returns the UPID. */
   powerAction(
     node: string,
@@ -179,6 +229,20 @@ export class PveApi {
   ): Promise<string> {
     const path = pvePath`/nodes/${node}/${type}/${vmid}/status/${action}`;
     return this.connection.call({ method: 'POST', path }, upidSchema, this.credentials());
+  }
+
+  /**
+   * Starts destroying a guest with every volume it owns (`DELETE /nodes/<node>/<type>/<vmid>`),
+   * also purging it from jobs and HA and removing unreferenced volumes of its vmid; returns the UPID.
+   */
+  destroyGuest(node: string, type: 'qemu' | 'lxc', vmid: number): Promise<string> {
+    const path = pvePath`/nodes/${node}/${type}/${vmid}`;
+    const call = {
+      method: 'DELETE',
+      path,
+      params: { purge: true, 'destroy-unreferenced-disks': true },
+    } as const;
+    return this.connection.call(call, upidSchema, this.credentials());
   }
 
   /** Writes config values synchronously (`PUT .../config`); PVE answers null. */

@@ -234,7 +234,10 @@ describe('resolveUserLimits on the demo policy', () => {
         tank: { maxBytes: 120 * GiB, perNode: {}, buses: ['scsi', 'virtio', 'rootfs', 'mp'] },
       },
       cpuModels: [],
-      pciDevices: [],
+      pciDevices: [
+        { match: 'mapping:lab-gpu', max: 1 },
+        { match: '/^host:0000:0[13]:00\\.[0-7]$/', max: 1 },
+      ],
       nodes: ['pve1', 'pve2'],
       pools: ['alice'],
       vmidRanges: [{ min: 100, max: 299 }],

@@ -3,6 +3,7 @@ import { parameterError, serverError } from '../api-error.js';
 import type { ConfigValue, GuestType } from '../disks.js';
 import { requireGuest } from '../guests.js';
 import { netOptionRules } from '../net-options.js';
+import { pciOptionRules } from '../pci-options.js';
 import { parsePropertyString } from '../property-string.js';
 import type { RequestContext, Route, RouteResult } from '../router.js';
 import { configDigest, instanceLock } from '../state.js';
@@ -82,6 +83,7 @@ const rules: Record<GuestType, Record<string, OptionRule>> = {
     description: { privilege: 'VM.Config.Options', read: description },
     onboot: { privilege: 'VM.Config.Options', read: onboot },
     ...netOptionRules('qemu'),
+    ...pciOptionRules(),
   },
   lxc: {
     cores: { privilege: 'VM.Config.CPU', read: integer(1, 8192) },

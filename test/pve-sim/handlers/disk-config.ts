@@ -9,7 +9,8 @@ import {
   type GuestType,
 } from '../disks.js';
 import type { InstanceState, SimState } from '../state.js';
-import { findVolume } from '../state.js';
+import { findVolume, storageUsedBytes } from '../state.js';
+import { allocateVolume } from './disk-create.js';
 
 // Disk slots and unused volumes in the synchronous config write, as PVE treats them:
 // - setting a slot to an existing volume attaches it; PVE records its `size=` and drops any
@@ -42,7 +43,9 @@ export function readVolumeOption(
   if (type === 'lxc' && key !== 'rootfs' && !disk.options.has('mp')) {
     return { error: "invalid format - missing key 'mp'" };
   }
-  if (/^[^:/]+:\d+(\.\d+)?$/.test(disk.source)) {
+  // A container mount point may be set to `STORAGE:SIZE` (GiB), which allocates a new volume.
+  const allocates = /^[^:/]+:\d+(\.\d+)?$/.test(disk.source);
+  if (allocates && (type !== 'lxc' || !/^mp\d+$/.test(key))) {
     return { error: 'the simulator does not model allocating new volumes' };
   }
   return value;
@@ -87,6 +90,12 @@ export function applyVolumeChanges(
   for (const [key, value] of set) {
     const disk = readDisk(type, key, value);
     if (!disk) throw serverError(`unable to parse ${key}`);
+    const allocation = /^([^:/]+):(\d+)$/.exec(disk.source);
+    if (allocation) {
+      checkAllocation(state, guest, allocation[1] ?? '', Number(allocation[2]) * 2 ** 30);
+      attached.set(key, value);
+      continue;
+    }
     if (!holdsVolume(disk) || disk.storage === null || disk.volid === null) {
       attached.set(key, value);
       continue;
@@ -117,7 +126,8 @@ export function applyVolumeChanges(
       config[firstFreeUnused(config)] = disk.volid;
     }
   }
-  for (const [key, value] of attached) {
+  for (const [key, text] of attached) {
+    const value = allocateIfAsked(state, guest, type, key, text);
     const previous = config[key];
     const volid = readDisk(type, key, value)?.volid ?? null;
     for (const [other, text] of Object.entries(config)) {
@@ -152,4 +162,44 @@ function destroyUnlessUsed(
   const storage = state.storages.get(disk.storage);
   const volume = findVolume(state, disk.storage, disk.volid, guest.node);
   if (storage && volume) storage.volumes.splice(storage.volumes.indexOf(volume), 1);
+}
+
+function checkAllocation(
+  state: SimState,
+  guest: InstanceState,
+  storageId: string,
+  sizeBytes: number,
+): void {
+  const storage = state.storages.get(storageId);
+  if (!storage || !storage.nodes.includes(guest.node)) {
+    throw serverError(`storage '${storageId}' does not exist on node '${guest.node}'`);
+  }
+  if (sizeBytes > storage.capacityBytes - storageUsedBytes(storage, guest.node)) {
+    throw serverError(`not enough free space on storage '${storageId}'`);
+  }
+}
+
+/** Allocates the new volume a `STORAGE:SIZE` value asks for and returns the value to store. */
+function allocateIfAsked(
+  state: SimState,
+  guest: InstanceState,
+  type: GuestType,
+  key: string,
+  value: string,
+): string {
+  const disk = readDisk(type, key, value);
+  const allocation = disk ? /^([^:/]+):(\d+)$/.exec(disk.source) : null;
+  if (!disk || !allocation) return value;
+  const sizeBytes = Number(allocation[2]) * 2 ** 30;
+  const volume = allocateVolume(
+    state,
+    allocation[1] ?? '',
+    guest.vmid,
+    guest.node,
+    sizeBytes,
+    'rootdir',
+  );
+  const options = new Map(disk.options);
+  options.set('volume', volume.volid);
+  return withDiskSize({ ...disk, options }, type, sizeBytes);
 }

@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import type { Disk, InstanceRef } from '../../../shared/contract';
 import { formatBytes } from '../../../shared/units';
 import { DiskSlotActions, DiskSlotDialog, type SlotRequest } from '../disk-slots/disk-slot-actions';
+import { DiskMoveAction } from '../disk-create-move/disk-move-action';
 import { diskKindLabel, isResizable, type ResizableDisk } from './disk-labels';
 
 /** Props of an instance's disks table. */
@@ -74,6 +75,13 @@ export function DiskTable({
                   >
                     Resize
                   </button>
+                ) : null}
+                {instance !== undefined ? (
+                  <DiskMoveAction
+                    instance={instance}
+                    disk={disk}
+                    blockedReason={resizeBlockedReason}
+                  />
                 ) : null}
                 {instance !== undefined ? (
                   <DiskSlotActions

@@ -7,8 +7,10 @@ import { Notice } from '../../components/notice';
 import { Loading } from '../../components/spinner';
 import type { ResizableDisk } from '../disks/disk-labels';
 import { DiskTable } from '../disks/disk-table';
+import { AddDiskAction } from '../disk-create-move/add-disk-action';
 import { ResizeDialog } from '../disks/resize-dialog';
 import { NetworkSection } from '../network/network-section';
+import { PciSection } from '../pci/pci-section';
 import { TaskPanel } from '../tasks/task-panel';
 import { InstanceOperations } from './instance-operations';
 import { instanceTypeLabel } from './instance-labels';
@@ -94,8 +96,12 @@ export function InstanceDetailPanel({ instance, onClose }: InstanceDetailPanelPr
                 This instance is locked ({lock}); changes wait until the lock is released.
               </Notice>
             ) : null}
-            <InstanceOperations detail={detail.data} />
+            <InstanceOperations detail={detail.data} onDestroyed={onClose} />
             <h3 className="section-title">Disks</h3>
+            <AddDiskAction
+              instance={instance}
+              blockedReason={lock !== null ? `Locked (${lock})` : null}
+            />
             <DiskTable
               disks={detail.data.disks}
               resizeBlockedReason={lock !== null ? `Locked (${lock})` : null}
@@ -103,6 +109,7 @@ export function InstanceDetailPanel({ instance, onClose }: InstanceDetailPanelPr
               instance={instance}
             />
             <NetworkSection detail={detail.data} />
+            <PciSection detail={detail.data} />
             {detail.data.problems.length > 0 ? (
               <Notice testId="detail-problems" small>
                 <p>Some settings could not be read and are left out:</p>

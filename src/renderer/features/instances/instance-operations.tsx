@@ -1,10 +1,18 @@
 import { useState, type ReactNode } from 'react';
 import type { InstanceDetail } from '../../../shared/contract';
+import { DestroyButton } from '../destroy/destroy-button';
 import { PowerControls } from '../power/power-controls';
 import { ResourcesDialog } from '../resources/resources-dialog';
 
 /** The actions on a whole instance: its power buttons and the resource editor. */
-export function InstanceOperations({ detail }: { detail: InstanceDetail }): ReactNode {
+export function InstanceOperations({
+  detail,
+  onDestroyed,
+}: {
+  detail: InstanceDetail;
+  /** Called once the guest no longer exists, so the caller can close its view of it. */
+  onDestroyed?: () => void;
+}): ReactNode {
   const [editing, setEditing] = useState(false);
   const locked = detail.lock !== null;
   const template = detail.status === 'template';
@@ -24,6 +32,7 @@ export function InstanceOperations({ detail }: { detail: InstanceDetail }): Reac
         >
           Change cores and memory…
         </button>
+        <DestroyButton detail={detail} onDestroyed={onDestroyed} />
       </div>
       {editing ? <ResourcesDialog detail={detail} onClose={() => setEditing(false)} /> : null}
     </>

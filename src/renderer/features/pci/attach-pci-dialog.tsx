@@ -1,0 +1,120 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import type { InstanceRef } from '../../../shared/contract';
+import type { PciAvailable } from '../../../shared/pci-schemas';
+import { isApiError } from '../../api';
+import { Dialog } from '../../components/dialog';
+import { ErrorMessage } from '../../components/error-message';
+import { QuotaRefusal } from '../disks/quota-refusal';
+import { flagsToSend, PciFlagFields, type PciFlagValues } from './pci-flag-fields';
+import { useAttachPci, useAvailablePci } from './use-pci';
+
+function leftText(device: PciAvailable): string {
+  return device.left === null ? 'not limited' : `${device.left} left`;
+}
+
+function optionText(device: PciAvailable): string {
+  const kind = device.kind === 'mapping' ? 'Mapping' : 'Device';
+  return `${kind} ${device.id}: ${device.description} (${leftText(device)})`;
+}
+
+/** Picks a device the policy allows and attaches it; a refusal shows the itemised shortfall. */
+export function AttachPciDialog({
+  instance,
+  onClose,
+}: {
+  instance: InstanceRef;
+  onClose: () => void;
+}): ReactNode {
+  const available = useAvailablePci(instance.node);
+  const attach = useAttachPci(instance);
+  const [item, setItem] = useState('');
+  const [flags, setFlags] = useState<PciFlagValues>({ pcie: false, xVga: false, rombar: true });
+  const devices = available.data?.devices ?? [];
+  const chosen = devices.find((device) => device.item === item) ?? devices[0];
+
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    if (!chosen) return;
+    const device = chosen.kind === 'mapping' ? { mapping: chosen.id } : { host: chosen.id };
+    attach.mutate({ device, ...flagsToSend(flags) });
+  };
+
+  return (
+    <Dialog
+      title="Attach a PCI device"
+      onClose={onClose}
+      closable={!attach.isPending}
+      testId="pci-attach-dialog"
+    >
+      {attach.isSuccess ? (
+        <>
+          <p className="message message-success" role="status" data-testid="pci-attached">
+            Attached as {attach.data.key}. A running VM takes it at its next start.
+          </p>
+          <div className="dialog-actions">
+            <button type="button" className="button button-primary" onClick={onClose}>
+              Done
+            </button>
+          </div>
+        </>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          {available.isError ? (
+            <ErrorMessage error={available.error} title="The devices could not be listed" />
+          ) : available.isPending ? (
+            <p className="muted">Reading the devices you may use…</p>
+          ) : devices.length === 0 ? (
+            <p className="empty" data-testid="pci-none-available">
+              Your quota allows no PCI device on {instance.node}.
+            </p>
+          ) : (
+            <div className="field">
+              <label htmlFor="pci-device">Device</label>
+              <select
+                id="pci-device"
+                className="input"
+                data-testid="pci-device"
+                value={chosen?.item ?? ''}
+                disabled={attach.isPending}
+                onChange={(event) => setItem(event.target.value)}
+              >
+                {devices.map((device) => (
+                  <option key={device.item} value={device.item} disabled={device.left === 0}>
+                    {optionText(device)}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          {available.data?.hostDevicesReadable === false ? (
+            <p className="muted small">
+              You may not read this node&apos;s hardware, so only resource mappings are listed.
+            </p>
+          ) : null}
+          <PciFlagFields values={flags} disabled={attach.isPending} onChange={setFlags} />
+          {isApiError(attach.error, 'QUOTA_EXCEEDED') ? (
+            <QuotaRefusal
+              message={attach.error.message}
+              shortfalls={attach.error.details?.shortfalls ?? []}
+            />
+          ) : attach.isError ? (
+            <ErrorMessage error={attach.error} title="The device was not attached" />
+          ) : null}
+          <div className="dialog-actions">
+            <button type="button" className="button" onClick={onClose} disabled={attach.isPending}>
+              Cancel
+            </button>
+            <button
+              type="submit"
+              className="button button-primary"
+              data-testid="pci-attach-submit"
+              disabled={attach.isPending || !chosen || chosen.left === 0}
+            >
+              {attach.isPending ? 'Checking and attaching…' : 'Attach'}
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

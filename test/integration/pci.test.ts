@@ -1,0 +1,299 @@
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  onTestFinished,
+} from 'vitest';
+import { startLab, type Lab } from './lab';
+
+// Alice's PCI passthrough in the bundled scenario against the demo policy: the mapping lab-gpu
+// (pve1's GPU) at most once, and one raw device matching /^host:0000:0[13]:00\.[0-7]$/ (the
+// GPU and its audio function on pve1, the NIC on pve2). No guest has a PCI device to begin with.
+
+const vm = { node: 'pve1', type: 'qemu', vmid: 100 } as const;
+
+function config(lab: Lab, vmid: number): Record<string, string | number> {
+  const guest = lab.sim.state.instances.get(vmid);
+  if (!guest) throw new Error(`the scenario has no guest ${vmid}`);
+  return guest.config;
+}
+
+function pciKeys(lab: Lab, vmid: number): string[] {
+  return Object.keys(config(lab, vmid)).filter((key) => key.startsWith('hostpci'));
+}
+
+function configWrites(lab: Lab): number {
+  return lab.sim.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/config')).length;
+}
+
+function lastWrite(lab: Lab): (typeof lab.sim.requests)[number] | undefined {
+  return lab.sim.requests.filter((r) => r.method === 'PUT').at(-1);
+}
+
+describe('PCI passthrough', () => {
+  let lab: Lab;
+
+  beforeAll(async () => {
+    lab = await startLab();
+    await lab.signIn();
+  });
+  beforeEach(async () => {
+    for (const vmid of [100, 101]) {
+      for (const key of pciKeys(lab, vmid)) delete config(lab, vmid)[key];
+    }
+    // Read fresh, as the quota panel reads it, so no test prices on an earlier test's cluster.
+    const usage = await lab.call('quota:usage');
+    expect(usage.resources.filter((r) => r.resource.startsWith('pci:')).map((r) => r.used)).toEqual(
+      [0, 0],
+    );
+  });
+  afterEach(() => {
+    expect(lab.sim.schemaViolations).toEqual([]);
+  });
+  afterAll(async () => {
+    await lab.close();
+  });
+
+  it('lists only the mappings when PVE refuses the node hardware list', async () => {
+    expect(await lab.call('pci:list', { node: 'pve1' })).toEqual({
+      hostDevicesReadable: false,
+      devices: [
+        {
+          item: 'mapping:lab-gpu',
+          kind: 'mapping',
+          id: 'lab-gpu',
+          description: 'The GPU of pve1',
+          iommuGroup: null,
+          left: 1,
+        },
+      ],
+    });
+    expect(await lab.call('pci:list', { node: 'pve2' })).toEqual({
+      hostDevicesReadable: false,
+      devices: [],
+    });
+  });
+
+  it("lists the node's devices and mappings the policy allows, with what is left", async () => {
+    // Sys.Audit on / (not propagated) is what PVE asks for the node's hardware list.
+    lab.sim.state.acl.push({
+      path: '/',
+      ugid: 'alice@pve',
+      roleid: 'PVEAuditor',
+      propagate: false,
+    });
+    onTestFinished(() => {
+      lab.sim.state.acl.pop();
+    });
+    expect(await lab.call('pci:list', { node: 'pve1' })).toEqual({
+      hostDevicesReadable: true,
+      devices: [
+        {
+          item: 'mapping:lab-gpu',
+          kind: 'mapping',
+          id: 'lab-gpu',
+          description: 'The GPU of pve1',
+          iommuGroup: null,
+          left: 1,
+        },
+        {
+          item: 'host:0000:01:00.0',
+          kind: 'host',
+          id: '0000:01:00.0',
+          description: 'NVIDIA Corporation GA102 [GeForce RTX 3090]',
+          iommuGroup: 14,
+          left: 1,
+        },
+        {
+          item: 'host:0000:01:00.1',
+          kind: 'host',
+          id: '0000:01:00.1',
+          description: 'NVIDIA Corporation GA102 High Definition Audio Controller',
+          iommuGroup: 14,
+          left: 1,
+        },
+      ],
+    });
+    // The mapping has no device on pve2, so only the NIC is offered there.
+    const pve2 = await lab.call('pci:list', { node: 'pve2' });
+    expect(pve2.devices.map((d) => [d.item, d.left])).toEqual([['host:0000:03:00.0', 1]]);
+  });
+
+  it('attaches a mapping on the first free slot with the digest, then has none of it left', async () => {
+    const before = await lab.call('instance:get', vm);
+
+    const result = await lab.call('pci:attach', {
+      ...vm,
+      device: { mapping: 'lab-gpu' },
+      pcie: true,
+    });
+
+    expect(result).toEqual({
+      key: 'hostpci0',
+      device: {
+        key: 'hostpci0',
+        mapping: 'lab-gpu',
+        host: [],
+        pcie: true,
+        xVga: false,
+        rombar: null,
+      },
+    });
+    expect(config(lab, 100).hostpci0).toBe('mapping=lab-gpu,pcie=1');
+    const write = lastWrite(lab);
+    expect(write?.path).toBe('/nodes/pve1/qemu/100/config');
+    expect(Object.keys(write?.params ?? {}).sort()).toEqual(['digest', 'hostpci0']);
+    expect(write?.params.digest).toBe(before.digest);
+    const list = await lab.call('pci:list', { node: 'pve1' });
+    expect(list.devices.find((d) => d.id === 'lab-gpu')?.left).toBe(0);
+  });
+
+  it('refuses a second mapping over the count with the itemised shortfall, writing nothing', async () => {
+    await lab.call('pci:attach', { ...vm, device: { mapping: 'lab-gpu' } });
+    const writes = configWrites(lab);
+
+    const error = await lab.fail('pci:attach', {
+      node: 'pve2',
+      type: 'qemu',
+      vmid: 101,
+      device: { mapping: 'lab-gpu' },
+    });
+
+    expect(error.code).toBe('QUOTA_EXCEEDED');
+    expect(error.details?.shortfalls).toEqual([
+      {
+        resource: 'pci:mapping:lab-gpu',
+        label: 'PCI mapping:lab-gpu',
+        unit: 'count',
+        limit: 1,
+        used: 1,
+        requested: 1,
+        shortfall: 1,
+      },
+    ]);
+    expect(configWrites(lab)).toBe(writes);
+    expect(pciKeys(lab, 101)).toEqual([]);
+  });
+
+  it('attaches a raw device in short form with flags, and refuses a second one of its entry', async () => {
+    const result = await lab.call('pci:attach', {
+      ...vm,
+      device: { host: '01:00.0' },
+      xVga: true,
+      rombar: false,
+    });
+    expect(result.key).toBe('hostpci0');
+    expect(config(lab, 100).hostpci0).toBe('01:00.0,x-vga=1,rombar=0');
+
+    const error = await lab.fail('pci:attach', { ...vm, device: { host: '0000:01:00.1' } });
+    expect(error.code).toBe('QUOTA_EXCEEDED');
+    expect(error.details?.shortfalls).toEqual([
+      {
+        resource: 'pci:/^host:0000:0[13]:00\\.[0-7]$/',
+        label: 'PCI /^host:0000:0[13]:00\\.[0-7]$/',
+        unit: 'count',
+        limit: 1,
+        used: 1,
+        requested: 1,
+        shortfall: 1,
+      },
+    ]);
+    expect(pciKeys(lab, 100)).toEqual(['hostpci0']);
+  });
+
+  it('refuses a device no policy entry matches', async () => {
+    const error = await lab.fail('pci:attach', { ...vm, device: { host: '0000:02:00.0' } });
+    expect(error.code).toBe('QUOTA_EXCEEDED');
+    expect(error.details?.shortfalls).toEqual([
+      {
+        resource: 'pci:unlisted:host:0000:02:00.0',
+        label: 'PCI host:0000:02:00.0 (not in the policy)',
+        unit: 'count',
+        limit: 0,
+        used: 0,
+        requested: 1,
+        shortfall: 1,
+      },
+    ]);
+    expect(pciKeys(lab, 100)).toEqual([]);
+  });
+
+  it('changes the flags of an attached device without touching the rest', async () => {
+    await lab.call('pci:attach', { ...vm, device: { mapping: 'lab-gpu' }, pcie: true });
+
+    const changed = await lab.call('pci:modify', {
+      ...vm,
+      key: 'hostpci0',
+      pcie: false,
+      rombar: true,
+    });
+    expect(changed).toEqual({
+      changed: true,
+      device: {
+        key: 'hostpci0',
+        mapping: 'lab-gpu',
+        host: [],
+        pcie: false,
+        xVga: false,
+        rombar: true,
+      },
+    });
+    expect(config(lab, 100).hostpci0).toBe('mapping=lab-gpu,pcie=0,rombar=1');
+
+    const writes = configWrites(lab);
+    const same = await lab.call('pci:modify', { ...vm, key: 'hostpci0', pcie: false });
+    expect(same.changed).toBe(false);
+    expect(configWrites(lab)).toBe(writes);
+    expect(await lab.call('pci:attached', vm)).toEqual({ devices: [changed.device] });
+  });
+
+  it('detaches a device with delete=hostpciN, giving its count back', async () => {
+    await lab.call('pci:attach', { ...vm, device: { mapping: 'lab-gpu' } });
+
+    expect(await lab.call('pci:detach', { ...vm, key: 'hostpci0' })).toEqual({ key: 'hostpci0' });
+
+    expect(lastWrite(lab)?.params).toMatchObject({ delete: 'hostpci0' });
+    expect(pciKeys(lab, 100)).toEqual([]);
+    const list = await lab.call('pci:list', { node: 'pve1' });
+    expect(list.devices.find((d) => d.id === 'lab-gpu')?.left).toBe(1);
+    const missing = await lab.fail('pci:detach', { ...vm, key: 'hostpci0' });
+    expect(missing.code).toBe('NOT_FOUND');
+  });
+
+  it.each([
+    [
+      'a host id with an added option',
+      'pci:attach',
+      { ...vm, device: { host: '01:00.0,x-vga=1' } },
+    ],
+    ['a host id with a path', 'pci:attach', { ...vm, device: { host: '../01:00.0' } }],
+    ['a mapping with a comma', 'pci:attach', { ...vm, device: { mapping: 'lab-gpu,pcie=1' } }],
+    ['a mapping with a path', 'pci:attach', { ...vm, device: { mapping: '../lab-gpu' } }],
+    [
+      'both a host and a mapping',
+      'pci:attach',
+      { ...vm, device: { host: '01:00.0', mapping: 'a' } },
+    ],
+    ['a flag as a string', 'pci:attach', { ...vm, device: { mapping: 'lab-gpu' }, pcie: '1' }],
+    [
+      'a container',
+      'pci:attach',
+      { ...vm, type: 'lxc', vmid: 200, device: { mapping: 'lab-gpu' } },
+    ],
+    ['a key that adds an option', 'pci:modify', { ...vm, key: 'hostpci0,x=1', pcie: true }],
+    ['a key past hostpci15', 'pci:detach', { ...vm, key: 'hostpci16' }],
+    ['a disk key', 'pci:detach', { ...vm, key: 'scsi0' }],
+    ['a hostile node name', 'pci:list', { node: '../../access' }],
+  ] as const)('refuses %s with INVALID_INPUT and sends nothing', async (_name, channel, input) => {
+    const before = lab.sim.requests.length;
+
+    const error = await lab.fail(channel, input);
+
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(lab.sim.requests.length).toBe(before);
+  });
+});
