@@ -40,7 +40,12 @@ async function main(): Promise<void> {
     scenario: loadScenario(values.scenario ?? bundledScenarioPath),
     port: Number(values.port),
   });
-  const users = sim.users.map((u) => `${u.userid} / ${u.password}`).join(', ');
+  // A user with two-factor sign-in needs the TOTP secret to add to an authenticator app.
+  const users = sim.users
+    .map(
+      (u) => `${u.userid} / ${u.password}${u.totpSecret ? ` (TOTP secret ${u.totpSecret})` : ''}`,
+    )
+    .join(', ');
   console.log(`Simulated cluster at ${sim.url} (certificate ${sim.fingerprint}). Users: ${users}.`);
 
   const electron = findElectronBinary();

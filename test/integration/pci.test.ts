@@ -167,7 +167,7 @@ describe('PCI passthrough', () => {
     expect(error.details?.shortfalls).toEqual([
       {
         resource: 'pci:mapping:lab-gpu',
-        label: 'PCI mapping:lab-gpu',
+        label: 'Lab GPU (mapping lab-gpu)',
         unit: 'count',
         limit: 1,
         used: 1,
@@ -194,7 +194,7 @@ describe('PCI passthrough', () => {
     expect(error.details?.shortfalls).toEqual([
       {
         resource: 'pci:/^host:0000:0[13]:00\\.[0-7]$/',
-        label: 'PCI /^host:0000:0[13]:00\\.[0-7]$/',
+        label: 'A GPU or NIC by PCI id',
         unit: 'count',
         limit: 1,
         used: 1,

@@ -63,7 +63,7 @@ function listRows(
   const rows = rules.map((rule) =>
     row(
       `${resource}:${rule.match}`,
-      `${label} ${rule.match}`,
+      rule.label ?? `${label} ${rule.match}`,
       'count',
       countMatching(rule, counts),
       rule.max,

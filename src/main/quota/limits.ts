@@ -31,6 +31,8 @@ export interface StorageLimit {
 export interface ListLimit {
   match: string;
   max: number;
+  /** What people see for this entry instead of the pattern (`Lab GPU`). */
+  label?: string;
 }
 
 /** An inclusive range of guest ids. */
@@ -206,9 +208,15 @@ function combine<T>(
 /** One rule per pattern: entries joined from several groups keep the largest max of a pattern. */
 function mostGenerousRules(rules: readonly ListLimit[]): ListLimit[] {
   const byPattern = new Map<string, number>();
-  for (const { match, max } of rules)
+  const labels = new Map<string, string>();
+  for (const { match, max, label } of rules) {
     byPattern.set(match, Math.max(max, byPattern.get(match) ?? 0));
-  return [...byPattern].map(([match, max]) => ({ match, max }));
+    if (label !== undefined && !labels.has(match)) labels.set(match, label);
+  }
+  return [...byPattern].map(([match, max]) => {
+    const label = labels.get(match);
+    return label === undefined ? { match, max } : { match, max, label };
+  });
 }
 
 function uniqueOrNull(values: string[] | undefined): string[] | null {

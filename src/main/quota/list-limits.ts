@@ -38,7 +38,7 @@ export function listDecisionItems(
     items.push(
       decisionItem(
         `${resource}:${rule.match}`,
-        `${label} ${rule.match}`,
+        rule.label ?? `${label} ${rule.match}`,
         'count',
         rule.max,
         countMatching(rule, used),

@@ -124,7 +124,12 @@ const patternSchema = z.string().superRefine((pattern, ctx) => {
   }
 });
 
-const listRuleSchema = z.strictObject({ match: patternSchema, max: count });
+const listRuleSchema = z.strictObject({
+  match: patternSchema,
+  max: count,
+  /** Shown to people instead of the pattern. */
+  label: z.string().trim().min(1).max(80).optional(),
+});
 
 const vmidRangeSchema = z
   .strictObject({ min: vmidSchema, max: vmidSchema })

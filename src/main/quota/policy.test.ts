@@ -235,8 +235,8 @@ describe('resolveUserLimits on the demo policy', () => {
       },
       cpuModels: [],
       pciDevices: [
-        { match: 'mapping:lab-gpu', max: 1 },
-        { match: '/^host:0000:0[13]:00\\.[0-7]$/', max: 1 },
+        { match: 'mapping:lab-gpu', max: 1, label: 'Lab GPU (mapping lab-gpu)' },
+        { match: '/^host:0000:0[13]:00\\.[0-7]$/', max: 1, label: 'A GPU or NIC by PCI id' },
       ],
       nodes: ['pve1', 'pve2'],
       pools: ['alice'],
@@ -288,5 +288,42 @@ describe('the policy documentation', () => {
     expect(carol?.memoryBytes.max).toBeNull();
     expect(carol?.cores.max).toBe(4);
     expect(carol?.pools).toEqual(['students']);
+  });
+});
+
+describe('a list entry with a label', () => {
+  it('keeps the label in the resolved limits and shows it in the usage rows', async () => {
+    const { describeUsage } = await import('./describe-usage');
+    const parsed = parsePolicy({
+      version: 1,
+      users: {
+        'eve@pve': {
+          pools: ['eve'],
+          pci: [{ match: 'mapping:lab-gpu', max: 1, label: 'Lab GPU' }],
+        },
+      },
+    });
+    if (!parsed.ok) throw new Error('the policy should parse');
+    const limits = resolveUserLimits(parsed.policy, 'eve@pve');
+    if (!limits) throw new Error('eve should have limits');
+
+    const rows = describeUsage(limits, {
+      cores: 0,
+      memoryBytes: 0,
+      swapBytes: 0,
+      networkBytesPerSecond: 0,
+      storageBytes: {},
+      perNode: {},
+      cpuModels: {},
+      pciDevices: { 'mapping:lab-gpu': 1 },
+      problems: [],
+    });
+
+    expect(limits.pciDevices).toEqual([{ match: 'mapping:lab-gpu', max: 1, label: 'Lab GPU' }]);
+    expect(rows.find((row) => row.resource === 'pci:mapping:lab-gpu')).toMatchObject({
+      label: 'Lab GPU',
+      used: 1,
+      limit: 1,
+    });
   });
 });
