@@ -1,6 +1,6 @@
 import type { InstanceRef, InstanceSummary } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { ClusterResource, PveApi } from '../pve/api';
+import type { ClusterResource, GuestConfig, PveApi } from '../pve/api';
 import type { UserLimits } from '../quota/policy';
 
 /** A cluster row that is a guest with the fields ProxDesk relies on. */
@@ -72,4 +72,25 @@ export async function findOwnedGuest(
   ref: InstanceRef,
 ): Promise<GuestResource> {
   return ownedGuestIn(await api.guests(), limits, ref);
+}
+
+/**
+ * The guest a change is about, from a usage snapshot: owned by the user, readable, and not locked
+ * by another operation (a backup, a migration). Every pricing handler starts here.
+ */
+export function changeableGuest<G extends { vmid: number; type: string; config: GuestConfig }>(
+  snapshot: { rows: readonly ClusterResource[]; limits: UserLimits; guests: readonly G[] },
+  ref: InstanceRef,
+): G {
+  ownedGuestIn(snapshot.rows, snapshot.limits, ref);
+  const guest = snapshot.guests.find((g) => g.vmid === ref.vmid && g.type === ref.type);
+  if (!guest) throw new AppError('NOT_FOUND', `Guest ${ref.vmid} could not be read.`);
+  const lock = guest.config.lock;
+  if (typeof lock === 'string' && lock !== '') {
+    throw new AppError(
+      'LOCKED',
+      `Guest ${ref.vmid} is locked (${lock}); try again when the ${lock} has finished.`,
+    );
+  }
+  return guest;
 }

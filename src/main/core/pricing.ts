@@ -8,7 +8,7 @@ import {
   type Decision,
   type ResourceDelta,
 } from '../quota/approve';
-import { ownedGuestIn } from './ownership';
+import { changeableGuest } from './ownership';
 import type { UsageSnapshot } from './quota-service';
 
 // Pricing a proposed change from a usage snapshot and the changes still held as reservations.
@@ -42,16 +42,7 @@ function priceDiskResize(
   change: Extract<QuotaChange, { kind: 'disk:resize' }>,
 ): PricedChange {
   const ref = { node: change.node, type: change.type, vmid: change.vmid };
-  ownedGuestIn(snapshot.rows, snapshot.limits, ref);
-  const guest = snapshot.guests.find((g) => g.vmid === ref.vmid && g.type === ref.type);
-  if (!guest) throw new AppError('NOT_FOUND', `Guest ${ref.vmid} could not be read.`);
-  const lock = guest.config.lock;
-  if (typeof lock === 'string' && lock !== '') {
-    throw new AppError(
-      'LOCKED',
-      `Guest ${ref.vmid} is locked (${lock}); try again when the ${lock} has finished.`,
-    );
-  }
+  const guest = changeableGuest(snapshot, ref);
   const volume = resizableVolume(
     parseGuestVolumes(ref.type, guest.config).volumes,
     change.disk,

@@ -4,7 +4,7 @@ import { approveChange, quotaExceededError, usageWithPending } from '../../quota
 import type { HandlerGroup } from '../context';
 import { planCreate } from '../disk-create';
 import { planMove } from '../disk-move';
-import { ownedGuestIn } from '../ownership';
+import { changeableGuest } from '../ownership';
 import { runTrackedTask, runTrackedWrite } from '../tracked-task';
 
 /** Creating disks, CD drives and mount points, and moving disks between storages. */
@@ -18,16 +18,7 @@ export const diskCreateMoveHandlers: HandlerGroup<'disk:create' | 'disk:move'> =
       // Pending first: a change released while the cluster is read is then counted, not missed.
       const pending = reservations.pending(userid);
       const snapshot = await quota.snapshot(api, userid);
-      ownedGuestIn(snapshot.rows, snapshot.limits, ref);
-      const guest = snapshot.guests.find((g) => g.vmid === ref.vmid && g.type === ref.type);
-      if (!guest) throw new AppError('NOT_FOUND', `Guest ${ref.vmid} could not be read.`);
-      const lock = guest.config.lock;
-      if (typeof lock === 'string' && lock !== '') {
-        throw new AppError(
-          'LOCKED',
-          `Guest ${ref.vmid} is locked (${lock}); try again when the ${lock} has finished.`,
-        );
-      }
+      const guest = changeableGuest(snapshot, ref);
       const plan = planCreate(guest, snapshot.limits, input);
       if ('iso' in input) {
         // The policy names no ISOs, so any ISO the storage lists to this user may be inserted.
@@ -103,16 +94,7 @@ export const diskCreateMoveHandlers: HandlerGroup<'disk:create' | 'disk:move'> =
       // Pending first: a change released while the cluster is read is then counted, not missed.
       const pending = reservations.pending(userid);
       const snapshot = await quota.snapshot(api, userid);
-      ownedGuestIn(snapshot.rows, snapshot.limits, ref);
-      const guest = snapshot.guests.find((g) => g.vmid === ref.vmid && g.type === ref.type);
-      if (!guest) throw new AppError('NOT_FOUND', `Guest ${ref.vmid} could not be read.`);
-      const lock = guest.config.lock;
-      if (typeof lock === 'string' && lock !== '') {
-        throw new AppError(
-          'LOCKED',
-          `Guest ${ref.vmid} is locked (${lock}); try again when the ${lock} has finished.`,
-        );
-      }
+      const guest = changeableGuest(snapshot, ref);
       const current = parseGuestVolumes(ref.type, guest.config).volumes.find(
         (v) => v.key === input.disk,
       );

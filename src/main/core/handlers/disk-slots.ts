@@ -1,6 +1,5 @@
 import type { InstanceRef } from '../../../shared/contract';
 import { isUnusedKey, type DiskSlotResult } from '../../../shared/disk-slot-schemas';
-import { AppError } from '../../../shared/errors';
 import { parseGuestVolumes } from '../../pve/volumes';
 import { approveChange, quotaExceededError, usageWithPending } from '../../quota/approve';
 import type { UserLimits } from '../../quota/limits';
@@ -12,7 +11,7 @@ import {
   type SlotGuest,
   type SlotPlan,
 } from '../disk-slot-change';
-import { ownedGuestIn } from '../ownership';
+import { changeableGuest } from '../ownership';
 import { runTrackedWrite } from '../tracked-task';
 
 /**
@@ -34,16 +33,7 @@ async function commitSlotChange(
     // Pending first: a change released while the cluster is read is then counted, not missed.
     const pending = reservations.pending(userid);
     const snapshot = await quota.snapshot(api, userid);
-    ownedGuestIn(snapshot.rows, snapshot.limits, ref);
-    const guest = snapshot.guests.find((g) => g.vmid === ref.vmid && g.type === ref.type);
-    if (!guest) throw new AppError('NOT_FOUND', `Guest ${ref.vmid} could not be read.`);
-    const lock = guest.config.lock;
-    if (typeof lock === 'string' && lock !== '') {
-      throw new AppError(
-        'LOCKED',
-        `Guest ${ref.vmid} is locked (${lock}); try again when the ${lock} has finished.`,
-      );
-    }
+    const guest = changeableGuest(snapshot, ref);
     // Unused volumes rarely carry `size=`; what deleting one frees comes from the storage
     // listing. A listing PVE does not allow leaves the size unknown: a decrease passes anyway.
     const needsSizes =

@@ -13,7 +13,7 @@ import {
   readNetworkInterfaces,
   withRate,
 } from '../network-change';
-import { ownedGuestIn } from '../ownership';
+import { changeableGuest } from '../ownership';
 import type { UsageSnapshot } from '../quota-service';
 import { runTrackedWrite } from '../tracked-task';
 
@@ -45,16 +45,7 @@ async function commitNetworkChange(
     // Pending first: a change released while the cluster is read is then counted, not missed.
     const pending = reservations.pending(userid);
     const snapshot = await quota.snapshot(api, userid);
-    ownedGuestIn(snapshot.rows, snapshot.limits, ref);
-    const guest = snapshot.guests.find((g) => g.vmid === ref.vmid && g.type === ref.type);
-    if (!guest) throw new AppError('NOT_FOUND', `Guest ${ref.vmid} could not be read.`);
-    const lock = guest.config.lock;
-    if (typeof lock === 'string' && lock !== '') {
-      throw new AppError(
-        'LOCKED',
-        `Guest ${ref.vmid} is locked (${lock}); try again when the ${lock} has finished.`,
-      );
-    }
+    const guest = changeableGuest(snapshot, ref);
     const planned = plan(guest);
     if (planned === null) return null;
 

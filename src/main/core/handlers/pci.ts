@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/errors';
 import type { GuestConfig } from '../../pve/api';
 import { approveChange, quotaExceededError, usageWithPending } from '../../quota/approve';
 import type { CoreContext, HandlerGroup } from '../context';
-import { ownedGuestIn } from '../ownership';
+import { changeableGuest } from '../ownership';
 import {
   firstFreePciKey,
   newPciValue,
@@ -48,13 +48,7 @@ async function commitPciChange(
   const priced = await reservations.withUserLock(userid, async () => {
     const pending = reservations.pending(userid);
     const snapshot = await quota.snapshot(api, userid);
-    ownedGuestIn(snapshot.rows, snapshot.limits, ref);
-    const guest = snapshot.guests.find((g) => g.vmid === ref.vmid && g.type === ref.type);
-    if (!guest) throw new AppError('NOT_FOUND', `Guest ${ref.vmid} could not be read.`);
-    const lock = guest.config.lock;
-    if (typeof lock === 'string' && lock !== '') {
-      throw new AppError('LOCKED', `VM ${ref.vmid} is locked (${lock}); try again later.`);
-    }
+    const guest = changeableGuest(snapshot, ref);
     const planned = plan(guest);
     if (planned === null) return null;
     const delta = pciDelta(snapshot.limits, guest, planned.after);

@@ -1,7 +1,6 @@
-import { AppError } from '../../../shared/errors';
 import { approveChange, quotaExceededError, usageWithPending } from '../../quota/approve';
 import type { HandlerGroup } from '../context';
-import { ownedGuestIn } from '../ownership';
+import { changeableGuest } from '../ownership';
 import { runTrackedWrite } from '../tracked-task';
 import {
   checkResourceFields,
@@ -24,15 +23,7 @@ export const resourceHandlers: HandlerGroup<'instance:resources'> = {
       // Pending first: a change released while the cluster is read is then counted, not missed.
       const pending = reservations.pending(userid);
       const snapshot = await quota.snapshot(api, userid);
-      ownedGuestIn(snapshot.rows, snapshot.limits, ref);
-      const guest = snapshot.guests.find((g) => g.vmid === ref.vmid && g.type === ref.type);
-      if (!guest) throw new AppError('NOT_FOUND', `Guest ${ref.vmid} could not be read.`);
-      if (typeof guest.config.lock === 'string' && guest.config.lock !== '') {
-        throw new AppError(
-          'LOCKED',
-          `Guest ${ref.vmid} is locked (${guest.config.lock}); try again when the ${guest.config.lock} has finished.`,
-        );
-      }
+      const guest = changeableGuest(snapshot, ref);
       const plan = planResourceChange(ref.type, guest.config, input);
       if (Object.keys(plan.params).length === 0) return { plan, digest: null, release: null };
 
