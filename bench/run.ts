@@ -62,7 +62,7 @@ async function warmPricing(count: number): Promise<number> {
   for (let run = 0; run < 220; run += 1) {
     const start = performance.now();
     const snapshot = await quota.snapshot(api, benchUser.userid);
-    const priced = priceChange(snapshot, pending, change);
+    const priced = await priceChange({ api, quota, snapshot, pending }, change);
     const elapsed = performance.now() - start;
     if (!priced.decision.approved) throw new Error('the bench change should fit');
     if (run >= 20) times.push(elapsed); // the first runs warm up the JIT

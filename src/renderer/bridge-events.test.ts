@@ -141,6 +141,32 @@ describe('connectBridgeEvents', () => {
     expect(env.client.getMutationCache().getAll()).toEqual([]);
   });
 
+  it('keeps the cache behind a sign-in prompt when the app asks to, marking only the session ended', () => {
+    const fake = createFakeBridge();
+    cleanup = installBridge(fake.bridge);
+    const client = new QueryClient();
+    const lost: unknown[] = [];
+    let signedOut = 0;
+    connectBridgeEvents({
+      client,
+      tasks: createTaskFeed(),
+      onSignedOut: () => (signedOut += 1),
+      onSessionLost: (ended) => {
+        lost.push(ended);
+        return true;
+      },
+    });
+    client.setQueryData(sessionKeys.status(), signedIn);
+    client.setQueryData(instanceKeys.list(), []);
+
+    fake.emit('session:changed', { signedIn: false });
+
+    expect(lost).toEqual([signedIn]);
+    expect(client.getQueryData(sessionKeys.status())).toEqual({ signedIn: false });
+    expect(client.getQueryData(instanceKeys.list())).toEqual([]);
+    expect(signedOut).toBe(0);
+  });
+
   it('marks instance and quota queries stale on cluster:changed, and nothing else', () => {
     const env = setup();
     cleanup = env.uninstall;

@@ -35,6 +35,11 @@ export interface BridgeEventTargets {
   tasks: TaskFeed;
   /** Called after a sign-out or expiry was announced and the cache was cleared. */
   onSignedOut: () => void;
+  /**
+   * Called first when a session ends that this window did not sign out of. Returning true keeps
+   * the cache (the page stays behind a sign-in prompt) and only marks the session as ended.
+   */
+  onSessionLost?: (ended: Extract<SessionStatus, { signedIn: true }>) => boolean;
 }
 
 /** Turns events from main into cache updates; returns the function that stops listening. */
@@ -42,6 +47,7 @@ export function connectBridgeEvents({
   client,
   tasks,
   onSignedOut,
+  onSessionLost,
 }: BridgeEventTargets): () => void {
   const stops = [
     subscribe('session:changed', (status) => {
@@ -53,6 +59,10 @@ export function connectBridgeEvents({
       // sign-in page that has started loading by then.
       const known = client.getQueryData<SessionStatus>(sessionKeys.status());
       if (known !== undefined && !known.signedIn) return;
+      if (known?.signedIn === true && onSessionLost?.(known) === true) {
+        client.setQueryData(sessionKeys.status(), status);
+        return;
+      }
       clearUserData(client, status);
       onSignedOut();
     }),

@@ -12,8 +12,6 @@ import {
 import {
   apiTokenIdSchema,
   clusterUrlSchema,
-  diskKeySchema,
-  isDiskKey,
   fingerprintSchema,
   instanceTypeSchema,
   nodeNameSchema,
@@ -21,8 +19,23 @@ import {
   usernameSchema,
   vmidSchema,
 } from './ids';
+import {
+  addNodeInputSchema,
+  clusterProfileSchema,
+  clusterProfilesSchema,
+  discoveryResultSchema,
+  renameProfileInputSchema,
+} from './cluster-schemas';
 import { diskMoveInputSchema } from './disk-move-schemas';
+import { diskResizeInputSchema, resourceChangeInputSchema } from './guest-change-schemas';
 import { diskCreateInputSchema } from './disk-create-schemas';
+import { elevatedInstallInputSchema, elevatedStatusSchema } from './elevated-schemas';
+import {
+  instanceCreateInputSchema,
+  instanceCreateOutputSchema,
+  mediaVolumeSchema,
+  storageMediaInputSchema,
+} from './instance-create-schemas';
 import {
   pciAttachedInputSchema,
   pciAttachedSchema,
@@ -35,7 +48,6 @@ import {
 import {
   guestResourcesSchema,
   powerActions,
-  resourceChangeFields,
   taskLogResultSchema,
   taskSummarySchema,
   upidSchema,
@@ -220,6 +232,26 @@ export const channels = {
     z.strictObject({ url: clusterUrlSchema }),
     z.array(realmInfoSchema),
   ),
+  'cluster:profiles': channel(
+    'The cluster profiles, each node with how it is trusted, and the profile and node in use.',
+    noInput,
+    clusterProfilesSchema,
+  ),
+  'cluster:discover': channel(
+    "The signed-in cluster's nodes from /cluster/status, to offer those the profile lacks.",
+    noInput,
+    discoveryResultSchema,
+  ),
+  'cluster:add-node': channel(
+    'Add a node to a profile once its certificate is confirmed (or issued by the profile CA).',
+    addNodeInputSchema,
+    z.object({ profile: clusterProfileSchema }),
+  ),
+  'cluster:rename-profile': channel(
+    'Rename a cluster profile.',
+    renameProfileInputSchema,
+    z.object({ profile: clusterProfileSchema }),
+  ),
   'session:login': channel(
     'Sign in with a realm, user name and password.',
     z.strictObject({
@@ -280,15 +312,7 @@ export const channels = {
   ),
   'disk:resize': channel(
     'Grow a disk by a number of GiB, if the quota allows it.',
-    instanceRefSchema
-      .extend({
-        disk: diskKeySchema,
-        addGiB: z.number().int().min(1).max(65_536),
-      })
-      .refine((input) => isDiskKey(input.type, input.disk), {
-        message: 'not a disk slot of this guest type',
-        path: ['disk'],
-      }),
+    diskResizeInputSchema,
     z.object({
       disk: z.string(),
       storage: z.string(),
@@ -313,15 +337,7 @@ export const channels = {
   ),
   'instance:resources': channel(
     "Change a guest's cores, sockets, CPU model, memory or swap, if the quota allows it.",
-    instanceRefSchema
-      .extend(resourceChangeFields)
-      .refine(
-        (input) =>
-          [input.cores, input.sockets, input.memoryMiB, input.swapMiB, input.cpuType].some(
-            (value) => value !== undefined,
-          ),
-        { message: 'name at least one of cores, sockets, memoryMiB, swapMiB, cpuType' },
-      ),
+    resourceChangeInputSchema,
     z.object({ changed: z.boolean(), resources: guestResourcesSchema }),
   ),
   'task:list': channel(
@@ -417,6 +433,31 @@ export const channels = {
       task: taskOutcomeSchema,
     }),
   ),
+  'storage:media': channel(
+    "The ISO images or container templates on a node's storages that the user may use.",
+    storageMediaInputSchema,
+    z.array(mediaVolumeSchema),
+  ),
+  'instance:create': channel(
+    "Create a VM or container in one of the user's pools, if the quota allows all it costs.",
+    instanceCreateInputSchema,
+    instanceCreateOutputSchema,
+  ),
+  'elevated:status': channel(
+    "Whether changes to the session's cluster are committed with a lab-installed API token.",
+    noInput,
+    elevatedStatusSchema,
+  ),
+  'elevated:install': channel(
+    'Lab admins: check a privileged API token against the cluster and install it for commits.',
+    elevatedInstallInputSchema,
+    elevatedStatusSchema,
+  ),
+  'elevated:remove': channel(
+    "Lab admins: remove the cluster's installed API token; changes go back to users' own rights.",
+    noInput,
+    elevatedStatusSchema,
+  ),
 } as const;
 
 /** Every event main sends to the renderer. */
@@ -466,6 +507,12 @@ export type CertificateInfo = z.infer<typeof certificateSchema>;
 export type RealmInfo = z.infer<typeof realmInfoSchema>;
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 export type { LoginResult, SecondFactorMethod, SignedInStatus } from './session-schemas';
+export type { NodeSwitchNotice } from './session-schemas';
+export type {
+  ClusterProfileInfo,
+  ClusterProfilesInfo,
+  DiscoveredNode,
+} from './cluster-schemas';
 export type InstanceRef = z.infer<typeof instanceRefSchema>;
 export type InstanceSummary = z.infer<typeof instanceSummarySchema>;
 export type InstanceDetail = z.infer<typeof instanceDetailSchema>;
@@ -476,3 +523,4 @@ export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
 export type { GuestResources, PowerAction, TaskLogResult, TaskSummary } from './operation-schemas';
 export type { NetworkInterface } from './network-schemas';
 export type { DiskSlotResult, QuotaConstraints } from './disk-slot-schemas';
+export type { InstanceCreateInput, MediaVolume } from './instance-create-schemas';

@@ -117,6 +117,15 @@ export const quotaConstraintsSchema = z.object({
   ),
   cpuModels: z.array(z.object({ match: z.string(), max: z.number() })),
   pciDevices: z.array(z.object({ match: z.string(), max: z.number() })),
+  /** Allow lists of installation media by volume-id pattern; null (or absent) means any listed. */
+  isoImages: z
+    .array(z.object({ match: z.string(), label: z.string().nullable() }))
+    .nullable()
+    .optional(),
+  containerTemplates: z
+    .array(z.object({ match: z.string(), label: z.string().nullable() }))
+    .nullable()
+    .optional(),
 });
 
 /** Input types. */

@@ -10,6 +10,7 @@ export const errorCodes = [
   'PVE_PERMISSION',
   'PVE_VALIDATION',
   'PVE_UNREACHABLE',
+  'CLUSTER_UNREACHABLE',
   'PVE_TIMEOUT',
   'PVE_ERROR',
   'CERT_MISMATCH',
@@ -63,6 +64,24 @@ export const appErrorSchema = z.object({
       status: z.number().optional(),
       /** The task that failed or timed out. */
       upid: z.string().optional(),
+      /** Each node tried and why it was not used (CLUSTER_UNREACHABLE). */
+      nodes: z
+        .array(
+          z.object({
+            url: z.string(),
+            name: z.string().nullable(),
+            reason: z.string(),
+            pinnedFingerprint: z.string().optional(),
+            presentedFingerprint: z.string().optional(),
+          }),
+        )
+        .optional(),
+      /**
+       * SESSION_EXPIRED only: true when the failed call provably committed nothing (no write
+       * reached PVE, or every one was refused 401), so it may run again once the same user has
+       * signed in again; false when a write may have been applied and must not be repeated.
+       */
+      resumable: z.boolean().optional(),
     })
     .optional(),
 });

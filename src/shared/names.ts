@@ -10,6 +10,10 @@ export const channelNames = [
   'cluster:repin',
   'cluster:trust-ca',
   'cluster:realms',
+  'cluster:profiles',
+  'cluster:discover',
+  'cluster:add-node',
+  'cluster:rename-profile',
   'session:login',
   'session:second-factor',
   'session:login-token',
@@ -43,6 +47,11 @@ export const channelNames = [
   'quota:constraints',
   'disk:create',
   'disk:move',
+  'storage:media',
+  'instance:create',
+  'elevated:status',
+  'elevated:install',
+  'elevated:remove',
 ] as const;
 
 /** Every event name. */

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { diskKeySchema, instanceTypeSchema, nodeNameSchema, vmidSchema } from './ids';
+import { diskCreateInputSchema } from './disk-create-schemas';
+import { diskMoveInputSchema } from './disk-move-schemas';
+import { diskAttachInputSchema } from './disk-slot-schemas';
+import { diskResizeInputSchema, resourceChangeInputSchema } from './guest-change-schemas';
+import { netCreateInputSchema, netModifyInputSchema } from './network-schemas';
+import { pciAttachInputSchema, pciModifyInputSchema } from './pci-schemas';
 
 // Schemas of the quota channels beyond the user's own usage: pricing a change before it is sent,
 // the admin view of every user the policy names, and importing a policy. contract.ts declares the
@@ -7,17 +12,59 @@ import { diskKeySchema, instanceTypeSchema, nodeNameSchema, vmidSchema } from '.
 
 const quantityUnitSchema = z.enum(['count', 'bytes', 'bytesPerSecond']);
 
-/** A change to price, one variant per operation; later operations add their own variant. */
-export const quotaChangeSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('disk:resize'),
-    node: nodeNameSchema,
-    type: instanceTypeSchema,
-    vmid: vmidSchema,
-    disk: diskKeySchema,
-    addGiB: z.number().int().min(1).max(65_536),
-  }),
-]);
+/**
+ * The operations `quota:preview` prices, each with the very input schema its own channel takes,
+ * so a preview is asked exactly what the operation will be asked. Decreases (detach, delete,
+ * remove) always pass and have no preview. A new operation adds its channel's input here.
+ */
+const changeInputs = {
+  'disk:resize': diskResizeInputSchema,
+  'disk:create': diskCreateInputSchema,
+  'disk:attach': diskAttachInputSchema,
+  'disk:move': diskMoveInputSchema,
+  'instance:resources': resourceChangeInputSchema,
+  'net:create': netCreateInputSchema,
+  'net:modify': netModifyInputSchema,
+  'pci:attach': pciAttachInputSchema,
+  'pci:modify': pciModifyInputSchema,
+} as const;
+
+type ChangeInputs = typeof changeInputs;
+
+/** The operations a preview can price. */
+export type QuotaChangeKind = keyof ChangeInputs;
+
+/** The kinds, in a stable order. */
+export const quotaChangeKinds = Object.keys(changeInputs) as QuotaChangeKind[];
+
+/** A change to price: the operation's `kind` and the input that operation takes. */
+export type QuotaChange = {
+  [K in QuotaChangeKind]: { kind: K } & z.output<ChangeInputs[K]>;
+}[QuotaChangeKind];
+
+/** A change to price as a caller writes it, before parsing. */
+export type QuotaChangeRequest = {
+  [K in QuotaChangeKind]: { kind: K } & z.input<ChangeInputs[K]>;
+}[QuotaChangeKind];
+
+/**
+ * A change to price, checked by the input schema of the operation its `kind` names. Some of those
+ * inputs are unions without a common literal key, which zod's discriminated unions cannot nest,
+ * so the kind is dispatched here; every issue keeps the path of the field it is about.
+ */
+export const quotaChangeSchema = z
+  .looseObject({ kind: z.enum(quotaChangeKinds as [QuotaChangeKind, ...QuotaChangeKind[]]) })
+  .transform((value, context) => {
+    const { kind, ...input } = value;
+    const parsed = changeInputs[kind].safeParse(input);
+    if (!parsed.success) {
+      for (const { message, path } of parsed.error.issues) {
+        context.addIssue({ code: 'custom', message, path, input });
+      }
+      return z.NEVER;
+    }
+    return { ...parsed.data, kind } as QuotaChange;
+  }) as unknown as z.ZodType<QuotaChange, QuotaChangeRequest>;
 
 /** How one resource fares under a change, in the resource's base unit. */
 export const decisionItemSchema = z.object({
@@ -87,8 +134,6 @@ export const policyImportResultSchema = z.object({
   savedTo: z.string().nullable(),
 });
 
-/** A change to price. */
-export type QuotaChange = z.infer<typeof quotaChangeSchema>;
 /** One priced resource. */
 export type DecisionItemData = z.infer<typeof decisionItemSchema>;
 /** A priced change. */

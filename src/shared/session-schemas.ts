@@ -4,10 +4,31 @@ import { apiTokenIdSchema, apiTokenSecretSchema, clusterUrlSchema } from './ids'
 // Schemas of the sign-in channels. None of them ever carries a ticket, a partial ticket, a CSRF
 // token or a token secret outward: those stay in main.
 
+const clusterNodeRefSchema = z.object({ url: z.string(), name: z.string().nullable() });
+
+/**
+ * The session moved to another node of its profile because the node in use stopped answering.
+ * It is announced with `session:changed`, whose status then carries it, so the renderer can say
+ * "pve1 stopped answering; now using pve2 (certificate checked)".
+ */
+export const nodeSwitchSchema = z.object({
+  from: clusterNodeRefSchema,
+  to: clusterNodeRefSchema,
+  /** Why the old node was left: `refused the connection`, `did not answer in time`, ... */
+  reason: z.string(),
+  /** How the new node's certificate was checked: its own pin, or the cluster's root CA. */
+  verifiedBy: z.enum(['pin', 'ca']),
+  /** When, ISO 8601. */
+  at: z.string(),
+});
+
 /** A signed-in session as the renderer sees it. */
 export const signedInStatusSchema = z.object({
   signedIn: z.literal(true),
+  /** The node in use; it changes when the session fails over to another node of the profile. */
   clusterUrl: z.string(),
+  /** The last failover of this session; absent while it stays on the node it signed in on. */
+  failover: nodeSwitchSchema.optional(),
   userid: z.string(),
   /** How the session proves itself: a PVE ticket, or an API token. */
   via: z.enum(['ticket', 'token']).optional(),
@@ -69,5 +90,6 @@ export const rememberedTokensSchema = z.array(z.string());
 
 /** Types the renderer uses. */
 export type SignedInStatus = z.infer<typeof signedInStatusSchema>;
+export type NodeSwitchNotice = z.infer<typeof nodeSwitchSchema>;
 export type LoginResult = z.infer<typeof loginResultSchema>;
 export type SecondFactorMethod = z.infer<typeof secondFactorMethodSchema>;

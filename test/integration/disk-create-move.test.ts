@@ -330,6 +330,27 @@ describe('creating disks, CD drives and mount points', () => {
     expect(createRequests(lab)).toEqual([]);
   });
 
+  it("refuses an ISO the storage lists but the user's policy does not allow", async () => {
+    await lab.call('session:logout');
+    await lab.signIn(1); // bob: his group's policy allows only the Debian installers
+
+    const error = await lab.fail('disk:create', {
+      node: 'pve2',
+      type: 'qemu',
+      vmid: 110,
+      storage: 'local',
+      iso: 'local:iso/ubuntu-24.04.1-live-server-amd64.iso',
+    });
+
+    expect(error.code).toBe('QUOTA_EXCEEDED');
+    expect(error.message).toBe(
+      'The quota policy does not allow the ISO image local:iso/ubuntu-24.04.1-live-server-amd64.iso.',
+    );
+    expect(error.details?.fields).toEqual({ iso: 'not allowed by the quota policy' });
+    expect(createRequests(lab)).toEqual([]);
+    expect(config(lab, 110).ide0).toBeUndefined();
+  });
+
   it('refuses hostile storage ids, ISO names and mount paths with INVALID_INPUT', async () => {
     const bad = [
       { ...vm101, storage: 'tank:1,backup=1', bus: 'scsi', sizeGiB: 1 },

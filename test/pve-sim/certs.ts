@@ -113,12 +113,13 @@ export function issueCertificate(options: {
 }
 
 /**
- * The TLS certificate of a simulated node: CN = the node name, valid for 127.0.0.1 and
- * localhost; self-signed unless a cluster CA is given.
+ * The TLS certificate of a simulated node: CN = the node name, valid for the node's IP address
+ * (127.0.0.1 unless given) and localhost; self-signed unless a cluster CA is given.
  */
 export function createNodeCertificate(
   nodeName: string,
   issuer?: CertificateIssuer,
+  ipAddress = '127.0.0.1',
 ): IssuedCertificate {
   return issueCertificate({
     subject: {
@@ -126,7 +127,7 @@ export function createNodeCertificate(
       organization: 'PVE simulated cluster',
       organizationalUnit: 'PVE Cluster Node',
       dnsNames: ['localhost', nodeName],
-      ipAddresses: ['127.0.0.1'],
+      ipAddresses: [ipAddress],
     },
     ...(issuer ? { issuer } : {}),
   });

@@ -81,6 +81,39 @@ describe('command line', () => {
     expect(authorized).toBe(true);
   });
 
+  it('with --node-listeners prints each node, served on its own address', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', cliPath, '--port', '0', '--node-listeners'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const lines = createInterface({ input: child.stdout });
+    const [firstLine] = (await once(lines, 'line')) as [string];
+    const info = JSON.parse(firstLine) as {
+      url: string;
+      nodes: Array<{ name: string; url: string; fingerprint: string }>;
+    };
+    const second = new URL(info.nodes[1]?.url ?? 'https://invalid');
+    const socket = tlsConnect({
+      host: second.hostname,
+      port: Number(second.port),
+      rejectUnauthorized: false,
+    });
+    await once(socket, 'secureConnect');
+    const presented = socket.getPeerCertificate().fingerprint256;
+    socket.destroy();
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+
+    expect(info.nodes.map((node) => node.name)).toEqual(['pve1', 'pve2']);
+    expect(info.nodes[0]?.url).toBe(info.url);
+    expect(second.hostname).toBe('127.0.0.2');
+    expect(second.port).toBe(new URL(info.url).port);
+    expect(presented).toBe(info.nodes[1]?.fingerprint);
+    expect(info.nodes[0]?.fingerprint).not.toBe(info.nodes[1]?.fingerprint);
+  });
+
   it('refuses a malformed option with a usage line and exit code 2', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', cliPath, '--port', 'eighty'], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,11 +8,12 @@ import {
 } from './index.js';
 
 // `npm run sim -- --port <p> [--scenario <file>] [--latency-ms <n>] [--task-duration-ms <n>]`
-// Prints one JSON line ({url, fingerprint, users, and caPem with --root-ca}) on stdout, then one line per request on stderr.
+// Prints one JSON line ({url, fingerprint, users, caPem with --root-ca, nodes with --node-listeners})
+// on stdout, then one line per request on stderr.
 
 const usage =
   'usage: npm run sim -- --port <p> [--scenario <file>] [--latency-ms <n>] [--task-duration-ms <n>] ' +
-  '[--login-failure-delay-ms <n>] [--no-schema] [--root-ca]';
+  '[--login-failure-delay-ms <n>] [--no-schema] [--root-ca] [--node-listeners]';
 
 function count(name: string, text: string | undefined, max: number): number | undefined {
   if (text === undefined) return undefined;
@@ -32,6 +33,7 @@ function readOptions(argv: string[]): SimOptions {
       'login-failure-delay-ms': { type: 'string' },
       'no-schema': { type: 'boolean' },
       'root-ca': { type: 'boolean' },
+      'node-listeners': { type: 'boolean' },
     },
     strict: true,
   });
@@ -50,6 +52,7 @@ function readOptions(argv: string[]): SimOptions {
   if (loginFailureDelayMs !== undefined) options.loginFailureDelayMs = loginFailureDelayMs;
   if (values['no-schema']) options.schemaPath = null;
   if (values['root-ca']) options.rootCa = true;
+  if (values['node-listeners']) options.nodeListeners = true;
   return options;
 }
 
@@ -75,6 +78,9 @@ async function main(): Promise<void> {
       fingerprint: sim.fingerprint,
       users: sim.users,
       ...(sim.caPem === null ? {} : { caPem: sim.caPem }),
+      ...(sim.nodes.length > 1
+        ? { nodes: sim.nodes.map(({ name, url, fingerprint }) => ({ name, url, fingerprint })) }
+        : {}),
     })}\n`,
   );
 

@@ -52,6 +52,29 @@ describe('fault injection', () => {
     expect(sim.faults.statusOverride).toBeUndefined();
   });
 
+  it('answers an override with per-parameter errors in the body, as PVE answers a 400', async () => {
+    sim.faults.statusOverride = {
+      status: 400,
+      message: 'Parameter verification failed.',
+      method: 'PUT',
+      path: '/nodes/pve1/qemu/100/config',
+      errors: { net0: 'invalid format - format error\nnet0.rate: value must be at most 100\n' },
+      remaining: 1,
+    };
+
+    const answer = await call(sim, agent, 'PUT', '/nodes/pve1/qemu/100/config', {
+      session: alice,
+      form: { cores: '2' },
+    });
+
+    expect(answer.status).toBe(400);
+    expect(answer.json).toEqual({
+      data: null,
+      errors: { net0: 'invalid format - format error\nnet0.rate: value must be at most 100\n' },
+      message: 'Parameter verification failed.\n',
+    });
+  });
+
   it('delays every answer by the latency set at run time', async () => {
     sim.faults.latencyMs = 150;
     const started = Date.now();

@@ -12,6 +12,8 @@ export interface StatusOverride {
   path?: string | RegExp;
   /** How many requests to answer this way before the override removes itself (forever when absent). */
   remaining?: number;
+  /** Per-parameter reasons for the body's `errors` map, as PVE sends with a 400. */
+  errors?: Record<string, string>;
 }
 
 /** The switchable faults of a running simulator. */

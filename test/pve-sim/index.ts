@@ -2,6 +2,7 @@
 
 export { startSim, bundledScenarioPath, defaultSchemaPath } from './sim.js';
 export type { Sim, SimOptions, SimUser, RecordedRequest, SchemaViolation } from './sim.js';
+export type { SimNode, ReceivedRequest } from './node-listeners.js';
 export { totpCode, verifyTotp } from './totp.js';
 export { loadScenario, parseScenario, ScenarioError, scenarioSchema } from './scenario.js';
 export type { Scenario, ScenarioIssue, ContentType } from './scenario.js';

@@ -21,6 +21,8 @@ export interface ApiRequest {
   headers: IncomingHttpHeaders;
   /** Why the body could not be read (bad JSON, too large), if it could not. */
   bodyError?: string;
+  /** The node whose listener read the request, when each node has its own. */
+  servedBy?: string;
 }
 
 /** The answer to write back, and what to record about it. */
@@ -140,7 +142,9 @@ export async function handleApiRequest(
     path = `/${segments.join('/')}`;
     if (request.bodyError !== undefined) throw new ApiError(400, request.bodyError);
     const override = takeStatusOverride(runtime.faults, method, path);
-    if (override) throw new ApiError(override.status, override.message);
+    if (override) {
+      throw new ApiError(override.status, override.message, { errors: override.errors });
+    }
 
     const found =
       inBase && httpMethods.includes(method) ? matchRoute(routes, method, segments) : null;
@@ -158,6 +162,7 @@ export async function handleApiRequest(
       params: request.params,
       userid,
       runtime,
+      servedBy: request.servedBy ?? null,
     };
     route.permission?.(ctx);
     if (runtime.schema) {

@@ -17,6 +17,8 @@ export interface RequestContext {
   /** The signed-in user, or null on a public endpoint. */
   userid: string | null;
   runtime: SimRuntime;
+  /** The node whose listener read the request; null when one listener serves every node. */
+  servedBy?: string | null;
 }
 
 /** A handler's answer: the `data` value, any extra top-level fields (`total`), and who signed in. */

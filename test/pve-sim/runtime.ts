@@ -15,5 +15,7 @@ export interface SimRuntime {
   nowMs: () => number;
   /** SHA-256 fingerprint of the certificate the simulator serves (PVE lists it per node). */
   fingerprint: string;
+  /** Where a node is served, whether its listener is up, and its certificate; null if unknown. */
+  nodeNetwork: (name: string) => { ip: string; up: boolean; fingerprint: string } | null;
   loginFailureDelayMs: number;
 }

@@ -113,7 +113,10 @@ function checkAccess(scenario: Scenario, nodes: Set<string>): ScenarioIssue[] {
     const [, top, id, extra] = entry.path.split('/');
     const target = id ?? '';
     const bad =
-      (top === 'vms' && (!/^[1-9][0-9]{2,8}$/.test(target) || extra !== undefined)) ||
+      // `/vms` alone covers every guest, as in PVE.
+      (top === 'vms' &&
+        id !== undefined &&
+        (!/^[1-9][0-9]{2,8}$/.test(target) || extra !== undefined)) ||
       (top === 'pool' && id !== undefined && !pools.has(target)) ||
       (top === 'storage' && id !== undefined && !storages.has(target)) ||
       (top === 'nodes' && id !== undefined && !nodes.has(target));

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimFaults } from './faults.js';
 import type { ApiRequest, ApiResponse } from './pipeline.js';
 
-// The HTTPS transport: TLS on 127.0.0.1, reading query and body into parameters, injected
+// The HTTPS transport: TLS on a loopback address, reading query and body into parameters, injected
 // latency and dropped connections, and writing answers with PVE's headers.
 
 const maxBodyBytes = 1024 * 1024;
@@ -19,11 +19,21 @@ export interface TransportOptions {
   latencyMs: number;
   serve: (request: ApiRequest) => Promise<ApiResponse>;
   onServed: (request: ApiRequest, response: ApiResponse) => void;
+  /** The loopback address to listen on (default 127.0.0.1). */
+  host?: string;
+  /** The node this listener stands for; handlers see it as the node that served the request. */
+  nodeName?: string;
+  /** Read on every request: drop it after reading it, without an answer (this listener only). */
+  dropRequests?: (request: ApiRequest) => boolean;
+  /** Called for every request that was read, before it is answered or dropped. */
+  onReceived?: (request: ApiRequest) => void;
 }
 
 /** A listening transport. */
 export interface Transport {
   port: number;
+  /** Serves a new certificate on new connections from now on. */
+  setCertificate(certPem: string, keyPem: string): void;
   close(): Promise<void>;
 }
 
@@ -107,8 +117,10 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
       }
       void (async () => {
         const request = await toApiRequest(req);
+        if (options.nodeName !== undefined) request.servedBy = options.nodeName;
+        options.onReceived?.(request);
         await sleep(options.faults.latencyMs ?? options.latencyMs);
-        if (options.faults.down) {
+        if (options.faults.down || options.dropRequests?.(request) === true) {
           req.socket.destroy();
           return;
         }
@@ -138,12 +150,15 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
 
   return {
     port,
+    setCertificate(certPem, keyPem) {
+      server.setSecureContext({ cert: certPem, key: keyPem });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createNodeCertificate, issueCertificate, type CertificateIssuer } from './certs.js';
+import { issueCertificate, type CertificateIssuer } from './certs.js';
 import type { SimFaults } from './faults.js';
 import { allRoutes } from './handlers/index.js';
-import { handleApiRequest } from './pipeline.js';
+import { handleApiRequest, type ApiRequest, type ApiResponse } from './pipeline.js';
 import type { SimRuntime } from './runtime.js';
 import { parseScenario, type Scenario } from './scenario.js';
 import { loadApiSchema } from './schema-index.js';
-import { startTransport } from './server.js';
+import { startNodeListener, type RunningNode, type SimNode } from './node-listeners.js';
 import { createState, type SimState } from './state.js';
 import { createTaskRunner } from './tasks.js';
 import { createTicketAuthority } from './tickets.js';
@@ -37,6 +37,11 @@ export interface SimOptions {
   rootCa?: boolean;
   /** The cluster CA to sign with, so a restarted simulator presents a renewed certificate. */
   caIssuer?: CertificateIssuer;
+  /**
+   * One listener per scenario node, node i on 127.0.0.(i+1), all on the same port and sharing one
+   * state, each with its own certificate. Off by default: one listener on 127.0.0.1 serves all.
+   */
+  nodeListeners?: boolean;
 }
 
 /** One request the simulator answered. Passwords in `params` are replaced by `[redacted]`. */
@@ -65,8 +70,12 @@ export interface SimUser {
 
 /** A running simulator. */
 export interface Sim {
+  /** The first node's address. */
   url: string;
+  /** The first node's certificate fingerprint at start; `nodes[i].fingerprint` stays current. */
   fingerprint: string;
+  /** The listeners: one per node with `nodeListeners`, else one that stands for every node. */
+  nodes: SimNode[];
   /** The cluster root CA that signed the node certificate (PEM); null when self-signed. */
   caPem: string | null;
   /** Every scenario user; `totpSecret` (base32) only for users with a TOTP second factor. */
@@ -126,7 +135,10 @@ export async function startSim(options: SimOptions): Promise<Sim> {
           validDays: 3650,
         })
       : undefined);
-  const certificate = createNodeCertificate(scenario.nodes[0]?.name ?? 'pve', caIssuer);
+  const nodeNames = options.nodeListeners
+    ? scenario.nodes.map((node) => node.name)
+    : [scenario.nodes[0]?.name ?? 'pve'];
+  const listeners = new Map<string, RunningNode>();
   const tasks = createTaskRunner({ state, faults, durationMs, nowMs });
   const runtime: SimRuntime = {
     state,
@@ -135,40 +147,59 @@ export async function startSim(options: SimOptions): Promise<Sim> {
     faults,
     schema: schemaPath === null ? null : loadApiSchema(schemaPath),
     nowMs,
-    fingerprint: certificate.fingerprint,
+    get fingerprint() {
+      return [...listeners.values()][0]?.fingerprint ?? '';
+    },
+    nodeNetwork: (name) => {
+      // One listener standing for every node: each node is reached at its address.
+      const listener = listeners.get(name) ?? (options.nodeListeners ? undefined : first());
+      return listener
+        ? { ip: listener.ip, up: listener.up, fingerprint: listener.fingerprint }
+        : null;
+    },
     loginFailureDelayMs,
   };
+  const first = (): RunningNode | undefined => [...listeners.values()][0];
 
   const requests: RecordedRequest[] = [];
   const schemaViolations: SchemaViolation[] = [];
-  const listeners = new Set<(request: RecordedRequest) => void>();
-  const transport = await startTransport({
-    certPem: certificate.certPem,
-    keyPem: certificate.keyPem,
-    port,
-    faults,
-    latencyMs,
-    serve: (request) => handleApiRequest(runtime, allRoutes, request),
-    onServed: (request, response) => {
-      const method = request.method.toUpperCase();
-      const record: RecordedRequest = {
-        method,
-        path: response.path,
-        params: redact(request.params),
-        status: response.status,
-        userid: response.userid,
-      };
-      requests.push(record);
-      for (const v of response.violations) {
-        schemaViolations.push({ method, path: response.path, param: v.param, message: v.message });
-      }
-      for (const listener of listeners) listener(record);
-    },
-  });
+  const subscribers = new Set<(request: RecordedRequest) => void>();
+  const record = (request: ApiRequest, response: ApiResponse): void => {
+    const method = request.method.toUpperCase();
+    const recorded: RecordedRequest = {
+      method,
+      path: response.path,
+      params: redact(request.params),
+      status: response.status,
+      userid: response.userid,
+    };
+    requests.push(recorded);
+    for (const v of response.violations) {
+      schemaViolations.push({ method, path: response.path, param: v.param, message: v.message });
+    }
+    for (const listener of subscribers) listener(recorded);
+  };
+  let sharedPort = port;
+  for (const [index, name] of nodeNames.entries()) {
+    const listener = await startNodeListener({
+      name,
+      ip: `127.0.0.${index + 1}`,
+      port: sharedPort,
+      issuer: caIssuer,
+      faults,
+      latencyMs,
+      serve: (request) => handleApiRequest(runtime, allRoutes, request),
+      onServed: record,
+    });
+    sharedPort = Number(new URL(listener.url).port);
+    listeners.set(name, listener);
+  }
+  const nodes = [...listeners.values()];
 
   return {
-    url: `https://127.0.0.1:${transport.port}`,
-    fingerprint: certificate.fingerprint,
+    url: nodes[0]?.url ?? '',
+    fingerprint: nodes[0]?.fingerprint ?? '',
+    nodes,
     caPem: caIssuer?.certPem ?? null,
     users: scenario.users.map((user) => ({
       userid: user.userid,
@@ -180,13 +211,13 @@ export async function startSim(options: SimOptions): Promise<Sim> {
     state,
     faults,
     onRequest(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      subscribers.add(listener);
+      return () => subscribers.delete(listener);
     },
     async close() {
       tasks.close();
-      listeners.clear();
-      await transport.close();
+      subscribers.clear();
+      await Promise.all(nodes.map((node) => node.close()));
     },
   };
 }

@@ -7,9 +7,11 @@ import type {
 } from '../../shared/contract';
 import type { Logger } from '../log/logger';
 import type { ReservationBook } from '../quota/reservations';
+import type { ClusterProfiles } from '../store/cluster-profiles';
 import type { TrustStore } from '../store/trust-store';
 import type { QuotaService } from './quota-service';
 import type { RememberedTokens } from './remembered-tokens';
+import type { ElevatedMode } from './elevated-mode';
 import type { SessionManager } from './session';
 import type { BackgroundTasks } from './tracked-task';
 
@@ -19,10 +21,14 @@ export interface CoreContext {
   /** API-token secrets the user chose to remember (ids only ever leave main). */
   tokens: RememberedTokens;
   trust: TrustStore;
+  /** Cluster profiles: each cluster's nodes, trusted one by one. */
+  profiles: ClusterProfiles;
   quota: QuotaService;
   reservations: ReservationBook;
   /** Tasks still followed after their call returned; stopped on sign-out and close. */
   background: BackgroundTasks;
+  /** Lab tokens that commit approved changes, per cluster (elevated mode). */
+  elevated: ElevatedMode;
   log: Logger;
   now: () => number;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;

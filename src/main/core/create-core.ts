@@ -14,12 +14,14 @@ import { ReservationBook } from '../quota/reservations';
 import type { Policy } from '../quota/policy';
 import { JsonFileStore, type KeyValueStore } from '../store/key-value-store';
 import { TrustStore } from '../store/trust-store';
+import { ClusterProfiles } from '../store/cluster-profiles';
 import { MemorySecretStore, type SecretStore } from '../store/secrets';
 import { RememberedTokens } from './remembered-tokens';
 import type { Scheduler } from './scheduler';
 import type { CoreContext, Handler } from './context';
 import { clusterHandlers } from './handlers/cluster';
 import { clusterTrustHandlers } from './handlers/cluster-trust';
+import { clusterProfileHandlers } from './handlers/cluster-profiles';
 import { diskHandlers } from './handlers/disks';
 import { powerHandlers } from './handlers/power';
 import { destroyHandlers } from './handlers/destroy';
@@ -33,11 +35,17 @@ import { pciHandlers } from './handlers/pci';
 import { diskSlotHandlers } from './handlers/disk-slots';
 import { diskCreateMoveHandlers } from './handlers/disk-create-move';
 import { quotaConstraintHandlers } from './handlers/quota-constraints';
+import { instanceCreateHandlers } from './handlers/instance-create';
 import { sessionHandlers } from './handlers/session';
+import { elevatedHandlers } from './handlers/elevated';
+import { commitGuard, ElevatedMode } from './elevated-mode';
 import { QuotaService } from './quota-service';
 import { SessionManager } from './session';
 import { BackgroundTasks } from './tracked-task';
 import { describeInputIssues } from './input-issues';
+import { WriteLedger } from '../pve/write-ledger';
+import { sessionEndedError } from './session-resume';
+import { withInputFieldNames } from './pve-field-names';
 
 /** What the core is built from. Only `dataDir` is required. */
 export interface CoreOptions {
@@ -79,6 +87,7 @@ type HandlerMap = { [C in ChannelName]: Handler<C> };
 const handlers: HandlerMap = {
   ...clusterHandlers,
   ...clusterTrustHandlers,
+  ...clusterProfileHandlers,
   ...sessionHandlers,
   ...instanceHandlers,
   ...quotaHandlers,
@@ -93,6 +102,8 @@ const handlers: HandlerMap = {
   ...diskSlotHandlers,
   ...diskCreateMoveHandlers,
   ...quotaConstraintHandlers,
+  ...instanceCreateHandlers,
+  ...elevatedHandlers,
 };
 
 /** Builds the core. Runs in plain Node; the Electron adapter, tests and the bridge all use it. */
@@ -107,15 +118,20 @@ export function createCore(options: CoreOptions): Core {
   };
   const settings = options.settings ?? new JsonFileStore(join(options.dataDir, 'settings.json'));
   const trust = new TrustStore(settings, now);
-  const tokens = new RememberedTokens(settings, options.secrets ?? new MemorySecretStore());
+  const profiles = new ClusterProfiles(settings, trust, now);
+  const secrets = options.secrets ?? new MemorySecretStore();
+  const tokens = new RememberedTokens(settings, secrets);
   const sessions = new SessionManager({
     trust,
+    profiles,
     tokens,
     ...(options.scheduler ? { schedule: options.scheduler } : {}),
     log: logger.child('pve'),
     now,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     onChange: (status) => emit('session:changed', status),
+    // With a lab token installed, handlers get an API whose commits the token sends.
+    routeApi: (session) => elevated.apiFor(session),
   });
   const quota = new QuotaService(
     options.policy
@@ -131,14 +147,26 @@ export function createCore(options: CoreOptions): Core {
   // A change ProxDesk committed makes every warm usage snapshot stale.
   events.on('cluster:changed', () => quota.invalidate());
   const background = new BackgroundTasks();
+  const elevated = new ElevatedMode(
+    settings,
+    secrets,
+    (userid) => commitGuard(quota, userid),
+    logger.child('elevated'),
+    (url) => {
+      const profile = profiles.findByUrl(url);
+      return profile ? { id: profile.id, name: profile.name } : { id: url, name: url };
+    },
+  );
   const context: CoreContext = {
     sessions,
     tokens,
     trust,
+    profiles,
     quota,
     // Cached usage is dropped before a held change is released, so it always includes it.
     reservations: new ReservationBook(() => quota.invalidate()),
     background,
+    elevated,
     log,
     now,
     emit,
@@ -169,13 +197,20 @@ export function createCore(options: CoreOptions): Core {
         error: { code: 'INVALID_INPUT', message: `Invalid input. ${summary}`, details: { fields } },
       };
     }
+    // Records the writes this call sends, so a session that ends midway can tell whether the
+    // call may run again after the user signs in again (see session-resume.ts).
+    const ledger = new WriteLedger();
     try {
       const handler = handlers[channel] as Handler<C>;
-      const result = await handler(parsed.data as never, context);
+      const result = await ledger.run(() => handler(parsed.data as never, context));
       // Parsing the output strips anything a handler added by mistake before it crosses IPC.
       const data = channels[channel].output.parse(result) as ChannelOutput<C>;
       return { ok: true, data };
-    } catch (error) {
+    } catch (thrown) {
+      const error =
+        thrown instanceof AppError
+          ? withInputFieldNames(channel, sessionEndedError(thrown, ledger))
+          : thrown;
       if (error instanceof AppError) {
         // A session whose ticket PVE refuses, or whose node now presents another certificate,
         // cannot be used again: drop it so the app goes back to sign-in and shows why.

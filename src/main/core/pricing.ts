@@ -1,73 +1,82 @@
-import { AppError } from '../../shared/errors';
 import type { QuotaChange } from '../../shared/quota-schemas';
-import { GiB } from '../../shared/units';
-import { isResizableVolume, parseGuestVolumes, type GuestVolume } from '../pve/volumes';
 import {
   approveChange,
   usageWithPending,
   type Decision,
   type ResourceDelta,
 } from '../quota/approve';
-import { changeableGuest } from './ownership';
-import type { UsageSnapshot } from './quota-service';
+import { planDiskAttach, planDiskCreate, planDiskMove, planDiskResize } from './disk-planners';
+import {
+  planNetCreate,
+  planNetModify,
+  planPciAttach,
+  planPciModify,
+  planResources,
+} from './guest-planners';
+import type { ChangePlan, Planner, SnapshotReading } from './planner';
 
-// Pricing a proposed change from a usage snapshot and the changes still held as reservations.
-// The preview channel and the operation itself both price through here, so what the user is
+// Pricing a proposed change. Every mutating operation has one planner (planner.ts), which works
+// out what the change writes and what it costs; the operation commits through it (see
+// priced-commit.ts) and `quota:preview` prices through the very same planner, so what the user is
 // shown before confirming is exactly what the operation will be held to.
 
-/** A priced change: the guest it concerns, its cost as a delta, and the decision. */
-export interface PricedChange {
-  guest: UsageSnapshot['guests'][number];
-  delta: ResourceDelta;
+/** A plan and the quota's decision on it. */
+export interface PricedChange<D> {
+  plan: ChangePlan<D>;
   decision: Decision;
-  /** For a disk resize: the volume that grows. */
-  volume: GuestVolume & { storage: string };
 }
 
-/** Prices a change; throws NOT_FOUND, NOT_OWNED, LOCKED or INVALID_INPUT when it cannot apply. */
+/** What pricing reads: the snapshot, the cluster, and the changes still held as reservations. */
+export type PricingReading = SnapshotReading & { pending: readonly ResourceDelta[] };
+
+/**
+ * Plans a change on the snapshot and prices it against the snapshot's usage plus the changes
+ * still held as reservations. Reserves nothing.
+ */
+export async function priceOnSnapshot<D>(
+  reading: PricingReading,
+  planner: Planner<D>,
+): Promise<PricedChange<D>> {
+  const { api, quota, snapshot, pending } = reading;
+  const plan = await planner.plan({ api, quota, snapshot });
+  const usage = usageWithPending(snapshot.usage, pending);
+  return { plan, decision: approveChange(snapshot.limits, usage, plan.delta) };
+}
+
+/** Prices a change as the operation it names would be priced; reserves nothing. */
 export function priceChange(
-  snapshot: UsageSnapshot,
-  pending: readonly ResourceDelta[],
+  reading: PricingReading,
   change: QuotaChange,
-): PricedChange {
+): Promise<PricedChange<unknown>> {
+  return priceOnSnapshot(reading, plannerFor(change));
+}
+
+/**
+ * The planner of the operation a preview names, built from the same input the operation takes.
+ * Input that cannot be written is refused here, before anything is read.
+ */
+export function plannerFor(change: QuotaChange): Planner<unknown> {
   switch (change.kind) {
     case 'disk:resize':
-      return priceDiskResize(snapshot, pending, change);
+      return planDiskResize(change);
+    case 'disk:create':
+      return planDiskCreate(change);
+    case 'disk:attach':
+      return planDiskAttach(change);
+    case 'disk:move':
+      return planDiskMove(change);
+    case 'instance:resources':
+      return planResources(change);
+    case 'net:create':
+      return planNetCreate(change);
+    case 'net:modify':
+      return planNetModify(change);
+    case 'pci:attach':
+      return planPciAttach(change);
+    case 'pci:modify':
+      return planPciModify(change);
+    // A new operation adds its channel's input to quotaChangeSchema and its planner here, and
+    // commits through commitPricedChange. instance:create goes here once its planner exists: a
+    // Planner whose plan reads the snapshot alone (no guestPlanner, as the guest is new).
   }
-}
-
-function priceDiskResize(
-  snapshot: UsageSnapshot,
-  pending: readonly ResourceDelta[],
-  change: Extract<QuotaChange, { kind: 'disk:resize' }>,
-): PricedChange {
-  const ref = { node: change.node, type: change.type, vmid: change.vmid };
-  const guest = changeableGuest(snapshot, ref);
-  const volume = resizableVolume(
-    parseGuestVolumes(ref.type, guest.config).volumes,
-    change.disk,
-    ref.vmid,
-  );
-  const delta: ResourceDelta = {
-    node: ref.node,
-    storageBytes: { [volume.storage]: change.addGiB * GiB },
-  };
-  const usage = usageWithPending(snapshot.usage, pending);
-  return { guest, delta, volume, decision: approveChange(snapshot.limits, usage, delta) };
-}
-
-function resizableVolume(
-  volumes: readonly GuestVolume[],
-  key: string,
-  vmid: number,
-): GuestVolume & { storage: string } {
-  const volume = volumes.find((candidate) => candidate.key === key);
-  if (!volume) throw new AppError('NOT_FOUND', `Guest ${vmid} has no disk ${key}.`);
-  if (!isResizableVolume(volume) || volume.storage === null) {
-    const what = volume.kind === 'disk' ? `an ${volume.bus} volume` : `a ${volume.kind} volume`;
-    throw new AppError('INVALID_INPUT', `${key} is ${what}, which cannot be resized.`, {
-      fields: { disk: 'not a resizable disk' },
-    });
-  }
-  return { ...volume, storage: volume.storage };
 }

@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors';
 import type { GuestResources } from '../../shared/operation-schemas';
 import type { GuestConfig } from '../pve/api';
 import { formatPropertyString, parsePropertyString } from '../pve/property-string';
-import type { ResourceDelta } from '../quota/approve';
+import { usageDifference, type ResourceDelta } from '../quota/approve';
 import type { UserLimits } from '../quota/limits';
 import { computeUsage, type GuestForUsage } from '../quota/usage';
 
@@ -122,8 +122,10 @@ export function planResourceChange(
 }
 
 /**
- * What the change costs: the usage of the guest after it minus the usage before, for cores,
- * memory and swap, on the guest's node. Zero differences are left out.
+ * What the change costs: the usage of the guest after it minus the usage before, on the guest's
+ * node. Besides cores, memory and swap this includes the CPU model: a VM that changes model
+ * leaves one guest of the old model and adds one of the new, which the policy's `cpuModels`
+ * rules count per matching rule. Zero differences are left out.
  */
 export function resourceDelta(
   limits: UserLimits,
@@ -132,12 +134,5 @@ export function resourceDelta(
 ): ResourceDelta {
   const before = computeUsage(limits, [guest]);
   const then = computeUsage(limits, [{ ...guest, config: after }]);
-  const delta: ResourceDelta = { node: guest.node };
-  const cores = then.cores - before.cores;
-  const memoryBytes = then.memoryBytes - before.memoryBytes;
-  const swapBytes = then.swapBytes - before.swapBytes;
-  if (cores !== 0) delta.cores = cores;
-  if (memoryBytes !== 0) delta.memoryBytes = memoryBytes;
-  if (swapBytes !== 0) delta.swapBytes = swapBytes;
-  return delta;
+  return usageDifference(before, then, guest.node);
 }

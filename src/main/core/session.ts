@@ -3,38 +3,38 @@ import type { LoginResult, SessionStatus, SignedInStatus } from '../../shared/co
 import type { Logger } from '../log/logger';
 import { PveApi } from '../pve/api';
 import { renewTicket, requestTicket, ticketLifetimeMs, type Ticket } from '../pve/auth';
-import { PveConnection, type Credentials } from '../pve/connection';
+import type { NodeSwitch } from '../pve/cluster-connection';
+import type { Credentials, PveConnection } from '../pve/connection';
 import type { SecondFactorMethod } from '../pve/tfa';
-import { createCaDispatcher } from '../pve/ca-trust';
-import { createPinnedDispatcher } from '../pve/tls';
-import { tokenOwner, verifyApiToken } from '../pve/token-auth';
+import { tokenOwner } from '../pve/token-auth';
+import type { ClusterProfiles } from '../store/cluster-profiles';
 import type { TrustStore } from '../store/trust-store';
+import { openClusterSession } from './cluster-session';
+import { NodeConnections } from './node-connections';
 import type { RememberedTokens } from './remembered-tokens';
 import { timerScheduler, type Scheduler } from './scheduler';
 import { SecondFactorAttempt } from './second-factor-attempt';
+import { signedInStatus, type ActiveSession } from './session-status';
+import { checkTokenSignIn } from './token-sign-in';
 
 /** The timer renews a ticket this long after it was issued, well before its two hours are up. */
 export const renewAfterMs = 90 * 60 * 1000;
 
-type ActiveSession =
-  | {
-      via: 'ticket';
-      clusterUrl: string;
-      holder: { ticket: Ticket };
-      api: PveApi;
-      /** The renewal in flight, shared by every caller that needs it. */
-      renewal: Promise<void> | null;
-    }
-  | { via: 'token'; clusterUrl: string; userid: string; tokenId: string; api: PveApi };
-
 /** What the session manager needs from the core. */
 export interface SessionDeps {
   trust: TrustStore;
+  /** The cluster profiles: which nodes a session may fail over to. */
+  profiles: ClusterProfiles;
   tokens: RememberedTokens;
   log: Logger;
   now: () => number;
   requestTimeoutMs: number;
   onChange: (status: SessionStatus) => void;
+  /**
+   * The API handlers get for a signed-in session; elevated mode returns one that commits approved
+   * changes with the lab's token. Without it, the session's own API.
+   */
+  routeApi?: (session: { clusterUrl: string; userid: string; api: PveApi }) => PveApi;
   /** Runs the renewal timer; tests pass one they drive by hand. */
   schedule?: Scheduler;
 }
@@ -47,36 +47,19 @@ export interface SessionDeps {
 export class SessionManager {
   private active: ActiveSession | null = null;
   private readonly attempt: SecondFactorAttempt;
-  /** Per node address: the trust the connection was built for (`pin:…` or `ca:…`), and it. */
-  private readonly connections = new Map<string, { trustKey: string; connection: PveConnection }>();
+  private readonly nodes: NodeConnections;
   private cancelTimer: (() => void) | null = null;
   private readonly schedule: Scheduler;
 
   constructor(private readonly deps: SessionDeps) {
     this.schedule = deps.schedule ?? timerScheduler;
     this.attempt = new SecondFactorAttempt(deps.now);
+    this.nodes = new NodeConnections(deps);
   }
 
   /** A connection to a node whose certificate the user has pinned, or whose root CA is trusted. */
   connection(url: string): PveConnection {
-    const ca = this.deps.trust.ca(url);
-    const pin = ca ? null : this.deps.trust.get(url);
-    if (!ca && !pin) {
-      throw new AppError('CERT_NOT_TRUSTED', `The certificate of ${url} has not been trusted yet.`);
-    }
-    const trustKey = ca ? `ca:${ca.fingerprint}` : `pin:${pin?.fingerprint ?? ''}`;
-    const cached = this.connections.get(url);
-    if (cached?.trustKey === trustKey) return cached.connection;
-    const connection = new PveConnection({
-      baseUrl: url,
-      dispatcher: ca
-        ? createCaDispatcher(url, ca.certPem)
-        : createPinnedDispatcher(url, pin?.fingerprint ?? ''),
-      logger: this.deps.log,
-      timeoutMs: this.deps.requestTimeoutMs,
-    });
-    this.connections.set(url, { trustKey, connection });
-    return connection;
+    return this.nodes.get(url).connection;
   }
 
   /**
@@ -92,9 +75,7 @@ export class SessionManager {
       this.stopTimer();
       this.deps.onChange(this.status());
     }
-    const cached = this.connections.get(url);
-    this.connections.delete(url);
-    await cached?.connection.close();
+    await this.nodes.drop(url);
   }
 
   /** An API without credentials, for the sign-in form. */
@@ -114,7 +95,7 @@ export class SessionManager {
     this.attempt.clear();
     this.endSession();
     const step = await requestTicket(connection, input, this.deps.now);
-    if (step.kind === 'ticket') return this.startTicketSession(input.url, connection, step.ticket);
+    if (step.kind === 'ticket') return this.startTicketSession(input.url, step.ticket);
     this.deps.log.info(`${step.challenge.userid} needs a second factor`);
     return {
       signedIn: false,
@@ -125,7 +106,7 @@ export class SessionManager {
   /** The second step of the attempt the last password step started. */
   async secondFactor(input: { method: SecondFactorMethod; code: string }): Promise<SignedInStatus> {
     const done = await this.attempt.answer(input);
-    return this.startTicketSession(done.clusterUrl, done.connection, done.ticket);
+    return this.startTicketSession(done.clusterUrl, done.ticket);
   }
 
   /** Signs in with an API token; a wrong secret is refused before anything is stored. */
@@ -138,30 +119,25 @@ export class SessionManager {
     const connection = this.connection(input.url);
     this.attempt.clear();
     this.endSession();
-    const secret = input.secret ?? this.deps.tokens.secret(input.url, input.tokenId);
-    if (secret === null) {
-      throw new AppError('NOT_FOUND', `No secret is remembered for ${input.tokenId}. Enter it.`, {
-        fields: { secret: 'required' },
-      });
-    }
-    const credentials = { kind: 'token', tokenId: input.tokenId, secret } as const;
-    await verifyApiToken(connection, credentials);
-
-    // A newly typed secret without "remember" replaces a remembered one, so that is forgotten;
-    // signing in with the remembered secret keeps it.
-    if (input.remember) this.deps.tokens.remember(input.url, input.tokenId, secret);
-    else if (input.secret !== undefined) this.deps.tokens.forget(input.url, input.tokenId);
+    const credentials = await checkTokenSignIn(connection, this.deps.tokens, input);
     this.stopTimer();
     const userid = tokenOwner(input.tokenId);
-    this.active = {
+    const { cluster, profile } = openClusterSession(this.clusterDeps(), input.url, (change) =>
+      this.moved(active, change),
+    );
+    const active: ActiveSession = {
       via: 'token',
       clusterUrl: input.url,
       userid,
       tokenId: input.tokenId,
-      api: new PveApi(connection, () => credentials),
+      api: new PveApi(cluster, () => credentials),
+      cluster,
+      profile,
+      failover: null,
     };
+    this.active = active;
     this.deps.log.info(`signed in with API token ${input.tokenId} to ${input.url}`);
-    return this.announce(this.active);
+    return this.announce(active);
   }
 
   /** Forgets the session and any sign-in attempt waiting for its second factor. */
@@ -184,7 +160,7 @@ export class SessionManager {
   async api(): Promise<{ api: PveApi; userid: string }> {
     const active = this.active;
     if (!active) throw new AppError('NOT_SIGNED_IN', 'Sign in to the cluster first.');
-    if (active.via === 'token') return { api: active.api, userid: active.userid };
+    if (active.via === 'token') return this.handed(active, active.userid);
     const age = this.deps.now() - active.holder.ticket.issuedAt;
     if (age >= ticketLifetimeMs) {
       this.expire();
@@ -192,7 +168,7 @@ export class SessionManager {
     }
     // Normally the timer has renewed already; this covers a timer that could not run (sleep).
     if (age >= renewAfterMs) await this.renew(active);
-    return { api: active.api, userid: active.holder.ticket.userid };
+    return this.handed(active, active.holder.ticket.userid);
   }
 
   /** Drops a session that PVE no longer accepts. */
@@ -209,16 +185,10 @@ export class SessionManager {
     this.active = null;
     this.attempt.clear();
     this.stopTimer();
-    const all = [...this.connections.values()];
-    this.connections.clear();
-    await Promise.all(all.map((entry) => entry.connection.close()));
+    await this.nodes.closeAll();
   }
 
-  private startTicketSession(
-    clusterUrl: string,
-    connection: PveConnection,
-    ticket: Ticket,
-  ): SignedInStatus {
+  private startTicketSession(clusterUrl: string, ticket: Ticket): SignedInStatus {
     // The credentials closure reads this session's own ticket, so a renewed ticket is used and a
     // ticket is never sent to another cluster's connection.
     const holder = { ticket };
@@ -227,17 +197,42 @@ export class SessionManager {
       ticket: holder.ticket.ticket,
       csrfToken: holder.ticket.csrfToken,
     });
+    const { cluster, profile } = openClusterSession(this.clusterDeps(), clusterUrl, (change) =>
+      this.moved(active, change),
+    );
     const active: ActiveSession = {
       via: 'ticket',
       clusterUrl,
       holder,
-      api: new PveApi(connection, credentials),
+      api: new PveApi(cluster, credentials),
       renewal: null,
+      cluster,
+      profile,
+      failover: null,
     };
     this.active = active;
     this.deps.log.info(`signed in as ${ticket.userid} to ${clusterUrl}`);
     this.scheduleRenewal(active);
     return this.announce(active);
+  }
+
+  /** The session's API as handlers get it, routed when elevated mode says so. */
+  private handed(active: ActiveSession, userid: string): { api: PveApi; userid: string } {
+    const session = { clusterUrl: active.clusterUrl, userid, api: active.api };
+    return { api: this.deps.routeApi?.(session) ?? active.api, userid };
+  }
+
+  private clusterDeps(): Parameters<typeof openClusterSession>[0] {
+    const { profiles, log, now } = this.deps;
+    return { profiles, nodes: this.nodes, log, now };
+  }
+
+  /** The session moved to another node of its profile: say so, with the node now in use. */
+  private moved(active: ActiveSession, change: NodeSwitch): void {
+    if (this.active !== active) return;
+    active.clusterUrl = change.to.url;
+    active.failover = change;
+    this.deps.onChange(this.status());
   }
 
   private announce(active: ActiveSession): SignedInStatus {
@@ -281,6 +276,16 @@ export class SessionManager {
   private async renew(active: Extract<ActiveSession, { via: 'ticket' }>): Promise<void> {
     // Concurrent callers share the session's one renewal instead of each posting the ticket.
     active.renewal ??= renewTicket(active.api.connection, active.holder.ticket, this.deps.now)
+      .catch((error: unknown) => {
+        // PVE answers a renewal with a ticket it no longer accepts as a failed login (401
+        // `authentication failure`); for the session that means it has ended, not a wrong password.
+        if (error instanceof AppError && error.details?.status === 401) {
+          throw new AppError('SESSION_EXPIRED', 'Your PVE session has expired. Sign in again.', {
+            status: 401,
+          });
+        }
+        throw error;
+      })
       .then((ticket) => {
         active.holder.ticket = ticket;
         this.deps.log.info(`renewed the ticket of ${ticket.userid}`);
@@ -297,23 +302,4 @@ export class SessionManager {
   private describe(active: ActiveSession): string {
     return active.via === 'token' ? active.tokenId : active.holder.ticket.userid;
   }
-}
-
-function signedInStatus(active: ActiveSession): SignedInStatus {
-  if (active.via === 'token') {
-    return {
-      signedIn: true,
-      clusterUrl: active.clusterUrl,
-      userid: active.userid,
-      via: 'token',
-      expiresAt: null,
-    };
-  }
-  return {
-    signedIn: true,
-    clusterUrl: active.clusterUrl,
-    userid: active.holder.ticket.userid,
-    via: 'ticket',
-    expiresAt: new Date(active.holder.ticket.issuedAt + ticketLifetimeMs).toISOString(),
-  };
 }

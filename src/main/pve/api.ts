@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pvePath, type Credentials, type PveConnection } from './connection';
+import { pvePath, type Credentials, type PveCaller } from './connection';
 import {
   nodePciDeviceSchema,
   pciMappingSchema,
@@ -74,6 +74,31 @@ export const storageContentSchema = z.object({
 /** A storage volume as listed by PVE. */
 export type StorageVolume = z.infer<typeof storageContentSchema>;
 
+/** One row of `GET /nodes/<node>/storage`: a storage the user may audit or allocate on. */
+export const nodeStorageSchema = z.object({
+  storage: z.string(),
+  content: z.string().optional(),
+  type: z.string().optional(),
+  active: looseFlag.optional(),
+  enabled: looseFlag.optional(),
+  shared: looseFlag.optional(),
+});
+
+/** A storage as a node lists it. */
+export type NodeStorage = z.infer<typeof nodeStorageSchema>;
+
+/** One row of `GET /cluster/status`: the cluster itself, or a member node with its address. */
+export const clusterStatusRowSchema = z.object({
+  type: z.string(),
+  name: z.string().optional(),
+  ip: z.string().optional(),
+  online: looseFlag.optional(),
+  local: looseFlag.optional(),
+});
+
+/** A row of the cluster status. */
+export type ClusterStatusRow = z.infer<typeof clusterStatusRowSchema>;
+
 /** A task's state from `/nodes/<node>/tasks/<upid>/status`. */
 export const taskStatusSchema = z.object({
   status: z.enum(['running', 'stopped']),
@@ -115,7 +140,8 @@ export interface UserMembership {
 /** The typed PVE API over one connection and one set of credentials. */
 export class PveApi {
   constructor(
-    readonly connection: PveConnection,
+    /** One node's connection, or a session's cluster connection that fails over between nodes. */
+    readonly connection: PveCaller,
     private readonly credentials: () => Credentials | null,
   ) {}
 
@@ -159,6 +185,12 @@ export class PveApi {
     return this.connection.call(call, z.array(nodePciDeviceSchema), this.credentials());
   }
 
+  /** The cluster and its member nodes with their addresses; PVE needs Sys.Audit on `/`. */
+  clusterStatus(): Promise<ClusterStatusRow[]> {
+    const call = { method: 'GET', path: '/cluster/status' } as const;
+    return this.connection.call(call, z.array(clusterStatusRowSchema), this.credentials());
+  }
+
   /** The PCI resource mappings the user may audit, use or modify. */
   pciMappings(): Promise<PciMapping[]> {
     const call = { method: 'GET', path: '/cluster/mapping/pci' } as const;
@@ -176,6 +208,32 @@ export class PveApi {
     const path = pvePath`/nodes/${node}/storage/${storage}/content`;
     const call = { method: 'GET', path, params: { vmid } } as const;
     return this.connection.call(call, z.array(storageContentSchema), this.credentials());
+  }
+
+  /** The storages of a node that hold a content type and that the user may audit or use. */
+  nodeStorages(node: string, content: string): Promise<NodeStorage[]> {
+    const path = pvePath`/nodes/${node}/storage`;
+    const call = { method: 'GET', path, params: { content } } as const;
+    return this.connection.call(call, z.array(nodeStorageSchema), this.credentials());
+  }
+
+  /**
+   * `GET /cluster/nextid`: the cluster's next free id, or with `vmid` that id if it is free. PVE
+   * answers a taken id with a 400 on `vmid`, and sends the id as a string.
+   */
+  nextId(vmid?: number): Promise<number> {
+    const call = { method: 'GET', path: '/cluster/nextid', params: { vmid } } as const;
+    return this.connection.call(call, looseNumber, this.credentials());
+  }
+
+  /** Starts creating a VM or container (`POST /nodes/<node>/<type>`); returns the UPID. */
+  createGuest(
+    node: string,
+    type: 'qemu' | 'lxc',
+    params: Record<string, string | number> & { vmid: number },
+  ): Promise<string> {
+    const path = pvePath`/nodes/${node}/${type}`;
+    return this.connection.call({ method: 'POST', path, params }, upidSchema, this.credentials());
   }
 
   /** Starts a disk resize; returns the task's UPID. */

@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors';
 import { ticketSchema } from './api';
-import type { PveConnection } from './connection';
+import type { PveCaller, PveConnection } from './connection';
 import { isPartialTicket, readChallengeMethods, type TfaChallenge } from './tfa';
 
 /** PVE tickets are valid for two hours from issue. */
@@ -79,7 +79,7 @@ export async function requestTicket(
 
 /** Renews a ticket before it expires: PVE takes the current ticket as the password. */
 export async function renewTicket(
-  connection: PveConnection,
+  connection: PveCaller,
   current: Ticket,
   now: () => number,
 ): Promise<Ticket> {

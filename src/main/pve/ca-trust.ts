@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { AppError } from '../../shared/errors';
+import { asConnectFailure } from './node-failure';
 import { hostAndPort, nodeConnections, type PinnedDispatcherOptions } from './tls';
 
 // Trusting a cluster's root CA instead of pinning each node: PVE signs every node's default
@@ -82,7 +83,10 @@ export function createCaDispatcher(
       }
       connectTls(connectOptions, (error, socket) => {
         if (error || !socket) {
-          callback(caFailure(url, error) ?? error ?? new Error('no socket'), null);
+          callback(
+            caFailure(url, error) ?? asConnectFailure(error ?? new Error('no socket')),
+            null,
+          );
           return;
         }
         // Fail closed should a socket ever come back without a verified chain.

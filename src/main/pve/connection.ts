@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { Logger } from '../log/logger';
 import { mapPveResponse, mapTransportError } from './errors';
+import { nodeFailure } from './node-failure';
+import { noteRequest } from './write-ledger';
 
 /** How a request proves who sends it. */
 export type Credentials =
@@ -19,6 +21,17 @@ export interface PveCall {
   params?: Record<string, ParamValue>;
   /** Ends the call early; the caller that aborts it expects the failure and handles it. */
   signal?: AbortSignal;
+}
+
+/** What sends API calls: one node's connection, or a cluster's that can move between nodes. */
+export interface PveCaller {
+  /** The address of the node calls go to now. */
+  readonly baseUrl: string;
+  call<S extends z.ZodType>(
+    call: PveCall,
+    schema: S,
+    credentials?: Credentials | null,
+  ): Promise<z.output<S>>;
 }
 
 /** Options for a connection to one node. */
@@ -57,7 +70,7 @@ function encodeParams(params: Record<string, ParamValue> | undefined): URLSearch
 }
 
 /** A connection to one PVE node's API over a pinned dispatcher. */
-export class PveConnection {
+export class PveConnection implements PveCaller {
   readonly baseUrl: string;
   private readonly dispatcher: Dispatcher;
   private readonly log: Logger;
@@ -108,6 +121,8 @@ export class PveConnection {
     let status: number;
     let statusText: string;
     let text: string;
+    // Written down before it leaves, so a write that never gets an answer counts as maybe applied.
+    const answered = noteRequest(call.method, call.path);
     try {
       const response = await request(url, {
         method: call.method,
@@ -120,14 +135,19 @@ export class PveConnection {
             : AbortSignal.any([AbortSignal.timeout(this.timeoutMs), call.signal]),
       });
       status = response.statusCode;
+      answered(status);
       statusText = response.statusText;
       text = await response.body.text();
     } catch (error) {
       const mapped = mapTransportError(error, { url: this.baseUrl });
       const report = `${call.method} ${call.path} failed: ${mapped.code} ${mapped.message}`;
-      if (call.signal?.aborted === true) this.log.debug(report);
-      else this.log.warn(report);
-      throw mapped;
+      if (call.signal?.aborted === true) {
+        this.log.debug(report);
+        throw mapped;
+      }
+      this.log.warn(report);
+      // Says whether the node failed before the request left, for a cluster's failover.
+      throw nodeFailure(mapped, error, this.baseUrl);
     }
     const elapsed = Math.round(performance.now() - started);
     this.log.info(`${call.method} ${call.path} -> ${status} in ${elapsed} ms`);

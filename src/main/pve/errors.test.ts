@@ -177,13 +177,75 @@ describe('mapPveResponse', () => {
     expect(error.details).toEqual({
       status: 400,
       fields: {
-        net0: "invalid format - format error net0.rate: type check ('number') failed - got 'fast'",
+        'net0.rate': "type check ('number') failed - got 'fast'",
         cores: 'value must have a minimum value of 1',
       },
     });
     expect(error.message).toBe(
-      "PVE refused the values sent with PUT /nodes/pve1/qemu/100/config: net0: invalid format - format error net0.rate: type check ('number') failed - got 'fast'; cores: value must have a minimum value of 1.",
+      "PVE refused the values sent with PUT /nodes/pve1/qemu/100/config: net0.rate: type check ('number') failed - got 'fast'; cores: value must have a minimum value of 1.",
     );
+  });
+
+  // Bodies as PVE 9 sends them for a 400: one reason per parameter, and for a property string a
+  // `format error` line followed by one `<param>.<option>: <why>` line per bad option.
+  it.each<[string, Record<string, string>, Record<string, string>]>([
+    [
+      'a size that is not a size',
+      { size: 'value does not match the regex pattern\n' },
+      { size: 'value does not match the regex pattern' },
+    ],
+    [
+      'a number below its minimum',
+      { memory: 'value must have a minimum value of 16\n' },
+      { memory: 'value must have a minimum value of 16' },
+    ],
+    [
+      'a parameter the schema does not know',
+      {
+        cpulimit2:
+          'property is not defined in schema and the schema does not allow additional properties\n',
+      },
+      {
+        cpulimit2:
+          'property is not defined in schema and the schema does not allow additional properties',
+      },
+    ],
+    [
+      'two bad options inside one property string',
+      {
+        net1: "invalid format - format error\nnet1.rate: type check ('number') failed - got 'x'\nnet1.tag: value must have a maximum value of 4094\n",
+      },
+      {
+        'net1.rate': "type check ('number') failed - got 'x'",
+        'net1.tag': 'value must have a maximum value of 4094',
+      },
+    ],
+    [
+      'an option inside a PCI device',
+      {
+        hostpci0:
+          "invalid format - format error\nhostpci0.x-vga: type check ('boolean') failed - got 'maybe'\n",
+      },
+      { 'hostpci0.x-vga': "type check ('boolean') failed - got 'maybe'" },
+    ],
+    [
+      'a property string without option lines',
+      { scsi1: 'invalid format - unable to parse drive options\n' },
+      { scsi1: 'invalid format - unable to parse drive options' },
+    ],
+    [
+      'an option named as the simulator names it',
+      { net0: 'invalid format - rate: value must have a maximum value of 100\n' },
+      { 'net0.rate': 'value must have a maximum value of 100' },
+    ],
+    ['a reason that is not a string', { cores: 42 as unknown as string }, { cores: '42' }],
+  ])('keeps the field of %s', (_label, errors, fields) => {
+    const error = mapPveResponse(
+      answer({ status: 400, body: body('Parameter verification failed.\n', errors) }),
+    );
+
+    expect(error.code).toBe('PVE_VALIDATION');
+    expect(error.details).toEqual({ status: 400, fields });
   });
 
   it('maps a 400 without an errors map to PVE_VALIDATION with the message', () => {

@@ -147,11 +147,39 @@ function readBody(text: string): { message?: string; errors?: Record<string, str
     const fields: Record<string, string> = {};
     for (const [field, why] of Object.entries(errors)) {
       const text = typeof why === 'string' ? why : JSON.stringify(why);
-      fields[clean(field)] = clean(text ?? '');
+      Object.assign(fields, fieldReasons(clean(field), text ?? ''));
     }
     if (Object.keys(fields).length > 0) result.errors = fields;
   }
   return result;
+}
+
+/**
+ * One parameter's reason, split per option when PVE checked a property string. PVE then writes
+ * `invalid format - format error` and one `<param>.<option>: <why>` line per bad option (the
+ * simulator writes `invalid format - <option>: <why>`); each becomes its own `param.option` entry,
+ * so a form can show it at the option's field. Any other reason stays whole under the parameter.
+ */
+function fieldReasons(param: string, raw: string): Record<string, string> {
+  const options: Record<string, string> = {};
+  const rest: string[] = [];
+  const own = `${param.toLowerCase()}.`;
+  for (const line of raw.split('\n').map((text) => text.trim())) {
+    if (line === '') continue;
+    const match = line.toLowerCase().startsWith(own)
+      ? /^([a-z][a-z0-9-]*):\s*(.+)$/i.exec(line.slice(own.length))
+      : /^invalid format - ([a-z][a-z0-9-]*):\s*(.+)$/i.exec(line);
+    const [, option, why] = match ?? [];
+    if (option === undefined || why === undefined) {
+      rest.push(line);
+      continue;
+    }
+    const key = `${param}.${option.toLowerCase()}`;
+    options[key] = options[key] === undefined ? clean(why) : `${options[key]}; ${clean(why)}`;
+  }
+  if (Object.keys(options).length === 0) return { [param]: clean(raw) };
+  const other = rest.filter((line) => !/^invalid format - format error$/i.test(line));
+  return other.length > 0 ? { [param]: clean(other.join(' ')), ...options } : options;
 }
 
 /** One line of PVE text, with no credentials, no control characters and a bounded length. */

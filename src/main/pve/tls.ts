@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { Agent, buildConnector } from 'undici';
 import { AppError } from '../../shared/errors';
 import { PinMismatchError, mapTransportError } from './errors';
+import { asConnectFailure } from './node-failure';
 
 /** What a node presents on a TLS handshake. */
 export interface PresentedCertificate {
@@ -131,7 +132,7 @@ export function createPinnedDispatcher(
       }
       connectTls(connectOptions, (error, socket) => {
         if (error || !socket) {
-          callback(error ?? new Error('no socket'), null);
+          callback(asConnectFailure(error ?? new Error('no socket')), null);
           return;
         }
         const presented = (socket as TLSSocket).getPeerCertificate?.().fingerprint256;

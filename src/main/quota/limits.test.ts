@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GiB } from '../../shared/units';
 import {
   isBusAllowed,
+  isMediaAllowed,
   isNodeAllowed,
   isVmidAllowed,
   resolveUserLimits,
@@ -125,6 +126,8 @@ describe('resolveUserLimits', () => {
     expect(limits.vmidRanges).toBeNull();
     expect(limits.pools).toEqual([]);
     expect(limits.backups).toEqual({ max: null });
+    expect(limits.isoImages).toBeNull();
+    expect(limits.containerTemplates).toBeNull();
   });
 
   it('returns null for a user named neither directly nor through a group', () => {
@@ -189,5 +192,68 @@ describe('placement checks', () => {
     expect(isBusAllowed(limits, 'local-lvm', 'ide')).toBe(false);
     expect(isBusAllowed(limits, 'unlisted', 'ide')).toBe(true);
     expect(isBusAllowed(limits, 'constructor', 'ide')).toBe(true);
+  });
+});
+
+describe('installation media allow lists', () => {
+  const policy = policyOf({
+    users: {
+      'alice@pve': { pools: ['lab'], isoImages: [{ match: 'local:iso/debian-*' }] },
+      'dan@pve': { isoImages: [] },
+    },
+    pools: { lab: { isoImages: [{ match: 'local:iso/*' }] } },
+    groups: {
+      a: { containerTemplates: [{ match: 'local:vztmpl/debian-*', label: 'Debian' }] },
+      b: {
+        containerTemplates: [
+          { match: 'local:vztmpl/debian-*' },
+          { match: '/^nfs:vztmpl\\/alpine-3\\.\\d+-/i', label: 'Alpine 3' },
+        ],
+      },
+    },
+  });
+
+  it("takes the user's own list before the pool's", () => {
+    expect(resolved(policy, 'alice@pve').isoImages).toEqual([{ match: 'local:iso/debian-*' }]);
+  });
+
+  it('joins the lists of several groups, one entry per pattern with its label kept', () => {
+    expect(resolved(policy, 'alice@pve', ['b', 'a']).containerTemplates).toEqual([
+      { match: 'local:vztmpl/debian-*', label: 'Debian' },
+      { match: '/^nfs:vztmpl\\/alpine-3\\.\\d+-/i', label: 'Alpine 3' },
+    ]);
+  });
+
+  it('matches volume ids with globs and regular expressions over the whole id', () => {
+    const limits = resolved(policy, 'alice@pve', ['a', 'b']);
+
+    expect(isMediaAllowed(limits.isoImages, 'local:iso/debian-12.iso')).toBe(true);
+    expect(isMediaAllowed(limits.isoImages, 'local:iso/ubuntu-24.iso')).toBe(false);
+    expect(isMediaAllowed(limits.isoImages, 'other:iso/debian-12.iso')).toBe(false);
+    expect(isMediaAllowed(limits.containerTemplates, 'NFS:vztmpl/Alpine-3.20-x.tar.xz')).toBe(true);
+    expect(isMediaAllowed(limits.containerTemplates, 'nfs:vztmpl/alpine-4.0-x.tar.xz')).toBe(false);
+  });
+
+  it('allows any media when the list is left out and none when it is empty', () => {
+    expect(isMediaAllowed(resolved(policy, 'alice@pve').containerTemplates, 'x:vztmpl/y')).toBe(
+      true,
+    );
+    expect(isMediaAllowed(resolved(policy, 'dan@pve').isoImages, 'local:iso/debian-12.iso')).toBe(
+      false,
+    );
+  });
+
+  it('refuses a policy with a bad pattern or an unknown field in an entry', () => {
+    const result = parsePolicy({
+      version: 1,
+      users: { 'a@pve': { isoImages: [{ match: '/[/' }, { match: 'x', max: 1 }] } },
+    });
+
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((issue) => issue.path)).toEqual([
+      'users.a@pve.isoImages.0.match',
+      'users.a@pve.isoImages.1.max',
+    ]);
   });
 });

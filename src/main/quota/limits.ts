@@ -1,4 +1,5 @@
 import type { Policy, PolicyEntry, StorageBus } from './policy-schema';
+import { compileMatcher } from './match';
 import { storageBuses } from './policy-schema';
 
 // One user's effective limits, resolved from the policy's user, pool and group entries. Each field
@@ -32,6 +33,13 @@ export interface ListLimit {
   match: string;
   max: number;
   /** What people see for this entry instead of the pattern (`Lab GPU`). */
+  label?: string;
+}
+
+/** An allow-list entry for installation media, matched against the volume id. */
+export interface MediaRule {
+  match: string;
+  /** What people see for this entry instead of the pattern (`Debian installers`). */
   label?: string;
 }
 
@@ -82,6 +90,10 @@ export interface UserLimits {
   storage: Record<string, StorageLimit>;
   cpuModels: ListLimit[];
   pciDevices: ListLimit[];
+  /** ISO images the user may boot or insert, by volume id; null means any the storage lists. */
+  isoImages: MediaRule[] | null;
+  /** Container templates (vztmpl) the user may create from; null means any the storage lists. */
+  containerTemplates: MediaRule[] | null;
   /** Nodes the user may place guests on; null means any node. */
   nodes: string[] | null;
   /** The pools whose guests are this user's and count against the quota. */
@@ -124,6 +136,8 @@ export function resolveUserLimits(
     storage: storage(levels),
     cpuModels: mostGenerousRules(combine(levels, (e) => e.cpuModels) ?? []),
     pciDevices: mostGenerousRules(combine(levels, (e) => e.pci) ?? []),
+    isoImages: mediaRules(combine(levels, (e) => e.isoImages)),
+    containerTemplates: mediaRules(combine(levels, (e) => e.containerTemplates)),
     nodes: uniqueOrNull(combine(levels, (e) => e.nodes)),
     pools: [...pools],
     vmidRanges: combine(levels, (e) => (e.vmids ? [e.vmids] : undefined)) ?? null,
@@ -217,6 +231,24 @@ function mostGenerousRules(rules: readonly ListLimit[]): ListLimit[] {
     const label = labels.get(match);
     return label === undefined ? { match, max } : { match, max, label };
   });
+}
+
+/** One entry per pattern, keeping the first label given for it; null when no level sets the list. */
+function mediaRules(rules: readonly MediaRule[] | undefined): MediaRule[] | null {
+  if (rules === undefined) return null;
+  const byPattern = new Map<string, MediaRule>();
+  for (const { match, label } of rules) {
+    const seen = byPattern.get(match);
+    if (seen === undefined)
+      byPattern.set(match, label === undefined ? { match } : { match, label });
+    else if (seen.label === undefined && label !== undefined) seen.label = label;
+  }
+  return [...byPattern.values()];
+}
+
+/** Whether installation media may be used: any when the list is null, else a matching entry. */
+export function isMediaAllowed(rules: readonly MediaRule[] | null, volid: string): boolean {
+  return rules === null || rules.some((rule) => compileMatcher(rule.match)(volid));
 }
 
 function uniqueOrNull(values: string[] | undefined): string[] | null {

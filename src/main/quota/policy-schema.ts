@@ -131,6 +131,13 @@ const listRuleSchema = z.strictObject({
   label: z.string().trim().min(1).max(80).optional(),
 });
 
+/** An allow-list entry: installation media whose volume id matches the pattern. */
+const mediaRuleSchema = z.strictObject({
+  match: patternSchema,
+  /** Shown to people instead of the pattern. */
+  label: z.string().trim().min(1).max(80).optional(),
+});
+
 const vmidRangeSchema = z
   .strictObject({ min: vmidSchema, max: vmidSchema })
   .refine((range) => range.min <= range.max, { message: 'must not be below min', path: ['max'] });
@@ -188,6 +195,8 @@ const limitFields = {
   storage: z.record(storageKeySchema, storageLimitSchema).optional(),
   cpuModels: z.array(listRuleSchema).optional(),
   pci: z.array(listRuleSchema).optional(),
+  isoImages: z.array(mediaRuleSchema).optional(),
+  containerTemplates: z.array(mediaRuleSchema).optional(),
   nodes: z.array(nodeNameSchema).optional(),
   vmids: vmidRangeSchema.optional(),
   templates: templatesSchema.optional(),

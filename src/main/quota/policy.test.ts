@@ -238,10 +238,42 @@ describe('resolveUserLimits on the demo policy', () => {
         { match: 'mapping:lab-gpu', max: 1, label: 'Lab GPU (mapping lab-gpu)' },
         { match: '/^host:0000:0[13]:00\\.[0-7]$/', max: 1, label: 'A GPU or NIC by PCI id' },
       ],
+      isoImages: [{ match: 'local:iso/*', label: 'Any installer on local' }],
+      containerTemplates: [
+        { match: 'local:vztmpl/debian-12-*', label: 'Debian 12' },
+        { match: 'local:vztmpl/ubuntu-24.04-*', label: 'Ubuntu 24.04' },
+      ],
       nodes: ['pve1', 'pve2'],
       pools: ['alice'],
       vmidRanges: [{ min: 100, max: 299 }],
-      templates: [],
+      templates: [
+        {
+          name: 'Web server',
+          type: 'lxc',
+          description: 'A container on vmbr0 with DHCP, started with the node.',
+          config: { net0: 'name=eth0,bridge=vmbr0,ip=dhcp', onboot: 1 },
+          cost: {
+            cores: 0,
+            memoryBytes: 0,
+            swapBytes: 0,
+            networkBytesPerSecond: 0,
+            storageBytes: { 'local-lvm': 2 * GiB },
+          },
+        },
+        {
+          name: 'Linux VM',
+          type: 'qemu',
+          description: 'A Linux VM with a virtio NIC limited to 25 MB/s and the guest agent.',
+          config: { ostype: 'l26', agent: 1, net0: 'virtio,bridge=vmbr0,rate=25' },
+          cost: {
+            cores: 0,
+            memoryBytes: 0,
+            swapBytes: 0,
+            networkBytesPerSecond: 0,
+            storageBytes: {},
+          },
+        },
+      ],
       backups: { max: 10 },
       unset: {
         qemuCores: 1,

@@ -86,6 +86,13 @@ export class TrustStore {
     return ca;
   }
 
+  /** Every address that has a pin or a trusted CA, pins first, each once. */
+  addresses(): string[] {
+    const pinned = Object.keys(this.readAll(pinsKey, pinsSchema));
+    const withCa = Object.keys(this.readAll(casKey, casSchema));
+    return [...new Set([...pinned, ...withCa])];
+  }
+
   private readAll<T>(key: string, schema: z.ZodType<Record<string, T>>): Record<string, T> {
     const parsed = schema.safeParse(this.store.get(key) ?? {});
     // A damaged trust list must not be read as "nothing trusted" and silently re-trusted.

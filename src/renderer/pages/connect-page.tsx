@@ -4,6 +4,7 @@ import { AuthLayout } from '../components/auth-layout';
 import { Loading } from '../components/spinner';
 import { appInfoQuery } from '../features/app/app-queries';
 import { ConnectForm } from '../features/cluster/connect-form';
+import { ProfileList } from '../features/cluster/profile-list';
 
 /** Props of the first step. */
 export interface ConnectPageProps {
@@ -26,10 +27,13 @@ export function ConnectPage({ lastUrl, onConnected }: ConnectPageProps): ReactNo
       {info.isPending ? (
         <Loading>Starting…</Loading>
       ) : (
-        <ConnectForm
-          defaultUrl={lastUrl ?? info.data?.defaultClusterUrl ?? ''}
-          onConnected={onConnected}
-        />
+        <>
+          <ProfileList onConnected={onConnected} />
+          <ConnectForm
+            defaultUrl={lastUrl ?? info.data?.defaultClusterUrl ?? ''}
+            onConnected={onConnected}
+          />
+        </>
       )}
     </AuthLayout>
   );

@@ -4,6 +4,8 @@ import { InstanceDetailPanel } from '../features/instances/instance-detail';
 import { InstanceTable } from '../features/instances/instance-table';
 import { AdminButton } from '../features/admin/admin-button';
 import { AdminView } from '../features/admin/admin-view';
+import { ClusterNodesPanel } from '../features/cluster/cluster-nodes-panel';
+import { FailoverNotice } from '../features/cluster/failover-notice';
 import { QuotaPanel } from '../features/quota/quota-panel';
 import { SessionHeader } from '../features/session/session-header';
 
@@ -25,6 +27,7 @@ export function WorkspacePage({ status, onSignedOut }: WorkspacePageProps): Reac
         onSignedOut={onSignedOut}
         actions={<AdminButton open={showAdmin} onToggle={() => setShowAdmin((open) => !open)} />}
       />
+      <FailoverNotice failover={status.failover} />
       {showAdmin ? <AdminView onClose={() => setShowAdmin(false)} /> : null}
       <main className="workspace" style={showAdmin ? { display: 'none' } : undefined}>
         <div className="workspace-main">
@@ -41,6 +44,7 @@ export function WorkspacePage({ status, onSignedOut }: WorkspacePageProps): Reac
         </div>
         <aside className="workspace-side" aria-label="Quota">
           <QuotaPanel />
+          <ClusterNodesPanel status={status} />
         </aside>
       </main>
     </div>

@@ -114,6 +114,19 @@ export class ProxdeskApp {
     await this.byTestId('resources-submit').click();
   }
 
+  /**
+   * Answers the sign-in prompt shown over the page when the session ended; the user name is
+   * prefilled with the user whose session ended unless another one is given.
+   */
+  async signInAgain(password: string, username?: string): Promise<void> {
+    const prompt = this.byTestId('sign-in-again-dialog');
+    await prompt.waitFor({ timeout: stepTimeoutMs });
+    if (username !== undefined) await prompt.getByTestId('username').fill(username);
+    await prompt.getByTestId('password').fill(password);
+    await prompt.getByTestId('sign-in-button').click();
+    await prompt.waitFor({ state: 'detached', timeout: stepTimeoutMs });
+  }
+
   /** Saves a picture of the window. */
   async screenshot(path: string): Promise<void> {
     await this.page.screenshot({ path, fullPage: true });

@@ -19,7 +19,7 @@ function nodes(ctx: RequestContext): RouteResult {
       type: 'node',
       status: node.status,
       level: '',
-      ssl_fingerprint: fingerprint,
+      ssl_fingerprint: ctx.runtime.nodeNetwork(node.name)?.fingerprint ?? fingerprint,
       ...(audit ? nodeMetrics(node, nowMs(), state.bootedAtSeconds) : {}),
     };
   });

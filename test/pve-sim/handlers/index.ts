@@ -1,6 +1,7 @@
 import type { Route } from '../router.js';
 import { accessRoutes } from './access.js';
 import { clusterRoutes } from './cluster.js';
+import { clusterStatusRoutes } from './cluster-status.js';
 import { guestRoutes } from './guests.js';
 import { resizeRoutes } from './resize.js';
 import { storageRoutes } from './storage.js';
@@ -13,11 +14,15 @@ import { userRoutes } from './users.js';
 import { moveVolumeRoutes } from './move-volume.js';
 import { diskCreateRoutes } from './disk-create.js';
 import { pciRoutes } from './pci.js';
+import { instanceCreateRoutes } from './instance-create.js';
+import { nodeStorageRoutes } from './node-storage.js';
+import { permissionRoutes } from './permissions.js';
 
 /** Every endpoint the simulator serves. */
 export const allRoutes: readonly Route[] = [
   ...accessRoutes,
   ...clusterRoutes,
+  ...clusterStatusRoutes,
   ...guestRoutes,
   ...storageRoutes,
   ...resizeRoutes,
@@ -30,4 +35,7 @@ export const allRoutes: readonly Route[] = [
   ...moveVolumeRoutes,
   ...diskCreateRoutes,
   ...pciRoutes,
+  ...permissionRoutes,
+  ...instanceCreateRoutes,
+  ...nodeStorageRoutes,
 ];

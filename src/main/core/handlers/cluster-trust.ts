@@ -39,7 +39,7 @@ export const clusterTrustHandlers: HandlerGroup<'cluster:repin' | 'cluster:trust
     return { url, fingerprint: replaced.fingerprint };
   },
 
-  'cluster:trust-ca': async ({ url, caPem }, { trust, sessions, settings, log }) => {
+  'cluster:trust-ca': async ({ url, caPem }, { trust, profiles, sessions, settings, log }) => {
     const ca = parseCaCertificate(caPem);
     const { der } = await fetchPeerCertificate(url, settings.probeTimeoutMs);
     const refusal = caRefusal(der, ca, hostAndPort(url).host);
@@ -50,6 +50,7 @@ export const clusterTrustHandlers: HandlerGroup<'cluster:repin' | 'cluster:trust
       );
     }
     const stored = trust.trustCa(url, ca.toString(), ca.fingerprint256);
+    profiles.ensureForAddress(url);
     await sessions.trustChanged(url);
     log.info(`trusted the root CA ${ca.subject.replace(/\n/g, ', ')} for ${url}`);
     return { url, caFingerprint: stored.fingerprint, caSubject: ca.subject.replace(/\n/g, ', ') };

@@ -35,7 +35,7 @@ export const clusterHandlers: HandlerGroup<
     };
   },
 
-  'cluster:trust': async ({ url, fingerprint }, { trust, settings, log }) => {
+  'cluster:trust': async ({ url, fingerprint }, { trust, profiles, settings, log }) => {
     // Pin only what the node presents right now: the renderer cannot make ProxDesk trust a
     // fingerprint it made up or kept from an earlier probe of a different server.
     const presented = await fetchCertificate(url, settings.probeTimeoutMs);
@@ -48,6 +48,8 @@ export const clusterHandlers: HandlerGroup<
       );
     }
     const pin = trust.pin(url, fingerprint);
+    // A newly trusted address is a cluster of its own until its other nodes are added to it.
+    profiles.ensureForAddress(url);
     log.info(`pinned the certificate of ${url}`);
     return { url, fingerprint: pin.fingerprint };
   },

@@ -1,92 +1,16 @@
-import type { InstanceRef } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import type { GuestConfig } from '../../pve/api';
-import { approveChange, quotaExceededError, usageWithPending } from '../../quota/approve';
-import type { CoreContext, HandlerGroup } from '../context';
-import { changeableGuest } from '../ownership';
-import {
-  firstFreePciKey,
-  newPciValue,
-  pciDelta,
-  pciValue,
-  readAttachedPci,
-  toPciAttached,
-  withPciFlags,
-} from '../pci-change';
+import { usageWithPending } from '../../quota/approve';
+import type { HandlerGroup } from '../context';
+import { planPciAttach, planPciDetach, planPciModify, qemuOnly } from '../guest-planners';
+import { readAttachedPci, toPciAttached } from '../pci-change';
 import { availablePci, isPermissionRefusal } from '../pci-listing';
-import type { UsageSnapshot } from '../quota-service';
-import { runTrackedWrite } from '../tracked-task';
+import { commitConfigChange } from '../priced-commit';
 
-type Guest = UsageSnapshot['guests'][number];
-
-interface PciPlan {
-  params: Record<string, string>;
-  after: GuestConfig;
-}
-
-function qemuOnly(ref: InstanceRef): void {
-  if (ref.type !== 'qemu') {
-    throw new AppError('INVALID_INPUT', 'type: only VMs can pass PCI devices through', {
-      fields: { type: 'only VMs can pass PCI devices through' },
-    });
-  }
-}
-
-/**
- * Prices and writes one hostpci change under the user's lock, like the network changes: priced on
- * the snapshot plus pending reservations, reserved, then written with the digest it was priced on.
- */
-async function commitPciChange(
-  ref: InstanceRef,
-  what: string,
-  context: CoreContext,
-  plan: (guest: Guest) => PciPlan | null,
-): Promise<GuestConfig | null> {
-  const { sessions, quota, reservations, log } = context;
-  const { api, userid } = await sessions.api();
-
-  const priced = await reservations.withUserLock(userid, async () => {
-    const pending = reservations.pending(userid);
-    const snapshot = await quota.snapshot(api, userid);
-    const guest = changeableGuest(snapshot, ref);
-    const planned = plan(guest);
-    if (planned === null) return null;
-    const delta = pciDelta(snapshot.limits, guest, planned.after);
-    const decision = approveChange(
-      snapshot.limits,
-      usageWithPending(snapshot.usage, pending),
-      delta,
-    );
-    if (!decision.approved) {
-      log.info(`refused to ${what} for ${userid}`);
-      throw quotaExceededError(decision);
-    }
-    return { planned, digest: guest.config.digest, release: reservations.reserve(userid, delta) };
-  });
-  if (priced === null) return null;
-
-  await runTrackedWrite(
-    what,
-    // The digest makes PVE refuse the write if the config changed since it was priced.
-    () =>
-      api.updateConfig(ref.node, ref.type, ref.vmid, {
-        ...priced.planned.params,
-        digest: priced.digest,
-      }),
-    {
-      log,
-      background: context.background,
-      deadlineMs: context.settings.taskDeadlineMs,
-      release: priced.release,
-    },
-  );
-  context.emit('cluster:changed', { reason: `changed the PCI devices of ${ref.vmid}` });
-  // The change is made; a failed read-back must not report it as failed.
-  return api.config(ref.node, ref.type, ref.vmid).catch(() => priced.planned.after);
-}
-
-function refOf(input: InstanceRef): InstanceRef {
-  return { node: input.node, type: input.type, vmid: input.vmid };
+/** The device now in `key`, as the config read back has it. */
+function deviceIn(config: Record<string, unknown>, key: string): ReturnType<typeof toPciAttached> {
+  const value = config[key];
+  if (typeof value !== 'string') throw new AppError('INTERNAL', 'The device was not written.');
+  return toPciAttached(key, value);
 }
 
 /** Listing, attaching, re-flagging and detaching PCI passthrough devices of VMs. */
@@ -112,62 +36,34 @@ export const pciHandlers: HandlerGroup<
   },
 
   'pci:attached': async (input, context) => {
-    const ref = refOf(input);
-    qemuOnly(ref);
+    qemuOnly(input);
     const { api } = await context.sessions.api();
-    return { devices: readAttachedPci(await api.config(ref.node, ref.type, ref.vmid)) };
+    return { devices: readAttachedPci(await api.config(input.node, input.type, input.vmid)) };
   },
 
   'pci:attach': async (input, context) => {
-    const ref = refOf(input);
-    qemuOnly(ref);
-    // Built before anything is read, so a value that cannot be written is refused at once.
-    const value = newPciValue(input);
-    let key = '';
-    const config = await commitPciChange(
-      ref,
-      `attach a PCI device to ${ref.vmid}`,
-      context,
-      (g) => {
-        key = firstFreePciKey(g.config);
-        return { params: { [key]: value }, after: { ...g.config, [key]: value } };
-      },
-    );
-    const written = config?.[key];
-    if (typeof written !== 'string') throw new AppError('INTERNAL', 'The device was not written.');
-    return { key, device: toPciAttached(key, written) };
+    const { config, detail } = await commitConfigChange(context, {
+      planner: planPciAttach(input),
+      what: `attach a PCI device to ${input.vmid}`,
+      changed: `changed the PCI devices of ${input.vmid}`,
+    });
+    return { key: detail.key, device: deviceIn(config, detail.key) };
   },
 
   'pci:modify': async (input, context) => {
-    const ref = refOf(input);
-    qemuOnly(ref);
-    const seen: { value: string | null } = { value: null };
-    const config = await commitPciChange(
-      ref,
-      `change the flags of ${input.key} of ${ref.vmid}`,
-      context,
-      (guest) => {
-        const current = pciValue(guest.config, input.key, ref.vmid);
-        seen.value = current;
-        const value = withPciFlags(current, input);
-        if (value === null) return null;
-        return { params: { [input.key]: value }, after: { ...guest.config, [input.key]: value } };
-      },
-    );
-    const now = config === null ? seen.value : config[input.key];
-    if (typeof now !== 'string') throw new AppError('INTERNAL', 'The device was not read.');
-    return { changed: config !== null, device: toPciAttached(input.key, now) };
+    const { changed, config } = await commitConfigChange(context, {
+      planner: planPciModify(input),
+      what: `change the flags of ${input.key} of ${input.vmid}`,
+      changed: `changed the PCI devices of ${input.vmid}`,
+    });
+    return { changed, device: deviceIn(config, input.key) };
   },
 
   'pci:detach': async (input, context) => {
-    const ref = refOf(input);
-    qemuOnly(ref);
-    await commitPciChange(ref, `remove ${input.key} of ${ref.vmid}`, context, (guest) => {
-      pciValue(guest.config, input.key, ref.vmid);
-      const after: GuestConfig = { ...guest.config };
-      delete after[input.key];
-      // Removing frees what the device counted; approval lets every decrease through.
-      return { params: { delete: input.key }, after };
+    await commitConfigChange(context, {
+      planner: planPciDetach(input),
+      what: `remove ${input.key} of ${input.vmid}`,
+      changed: `changed the PCI devices of ${input.vmid}`,
     });
     return { key: input.key };
   },

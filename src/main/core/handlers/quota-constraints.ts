@@ -1,4 +1,12 @@
+import type { MediaRule } from '../../quota/limits';
 import type { HandlerGroup } from '../context';
+
+function mediaRulesOut(
+  rules: readonly MediaRule[] | null,
+): { match: string; label: string | null }[] | null {
+  if (rules === null) return null;
+  return rules.map((rule) => ({ match: rule.match, label: rule.label ?? null }));
+}
 
 /** The policy's constraints for the signed-in user, so forms offer only what would be allowed. */
 export const quotaConstraintHandlers: HandlerGroup<'quota:constraints'> = {
@@ -22,6 +30,8 @@ export const quotaConstraintHandlers: HandlerGroup<'quota:constraints'> = {
       })),
       cpuModels: limits.cpuModels.map((rule) => ({ ...rule })),
       pciDevices: limits.pciDevices.map((rule) => ({ ...rule })),
+      isoImages: mediaRulesOut(limits.isoImages),
+      containerTemplates: mediaRulesOut(limits.containerTemplates),
     };
   },
 };

@@ -1,6 +1,6 @@
 import { describeUsage, usageWithPending } from '../../quota/approve';
 import type { HandlerGroup } from '../context';
-import { priceChange } from '../pricing';
+import { plannerFor, priceOnSnapshot } from '../pricing';
 
 /** The user's usage against the policy, and the price of a change before it is made. */
 export const quotaHandlers: HandlerGroup<'quota:usage' | 'quota:preview'> = {
@@ -21,12 +21,14 @@ export const quotaHandlers: HandlerGroup<'quota:usage' | 'quota:preview'> = {
   },
 
   'quota:preview': async (change, { sessions, quota, reservations }) => {
+    // The operation's own planner: input it would refuse is refused here, before any read.
+    const planner = plannerFor(change);
     const { api, userid } = await sessions.api();
     // Priced exactly as the operation will be, pending reservations included, but nothing is
     // reserved: the operation prices again under the user's lock when the user confirms.
     const pending = reservations.pending(userid);
     const snapshot = await quota.snapshot(api, userid);
-    const { decision } = priceChange(snapshot, pending, change);
+    const { decision } = await priceOnSnapshot({ api, quota, snapshot, pending }, planner);
     return { approved: decision.approved, items: decision.items };
   },
 };

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { Loading } from '../../components/spinner';
 import { quotaAdminQuery } from './admin-queries';
 import { AdminUserCard } from './admin-user-card';
+import { ElevatedTokenPanel } from './elevated-token-panel';
 import { PolicyImportForm } from './policy-import-form';
 
 /** The admin view: every user the policy names with their usage, and the policy import. */
@@ -50,6 +51,7 @@ export function AdminView({ onClose }: { onClose: () => void }): ReactNode {
       </div>
       <aside className="workspace-side" aria-label="Policy">
         <PolicyImportForm />
+        <ElevatedTokenPanel />
       </aside>
     </main>
   );

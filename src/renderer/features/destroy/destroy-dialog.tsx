@@ -4,6 +4,8 @@ import { formatBytes } from '../../../shared/units';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
+import { FieldError } from '../../components/field-error';
+import { fieldErrorsFrom } from '../../components/server-field-errors';
 import { useSelectedTask, useTaskFeed } from '../tasks/task-feed-context';
 import { TaskProgress } from '../tasks/task-progress';
 import { confirmsVmid, destroyedDisks, keptDisks } from './destroy-rules';
@@ -42,6 +44,8 @@ export function DestroyDialog({ detail, onClose, onDestroyed }: DestroyDialogPro
   const doomed = destroyedDisks(detail.disks);
   const kept = keptDisks(detail.disks);
   const confirmed = confirmsVmid(typed, detail.vmid);
+  // A refusal of the typed vmid, by main's own check, shows under the field.
+  const confirmError = fieldErrorsFrom(destroy.error, { confirmVmid: 'confirmVmid' }).confirmVmid;
 
   const failedUpid = isApiError(destroy.error) ? destroy.error.details?.upid : undefined;
   const task = useSelectedTask(
@@ -119,6 +123,9 @@ export function DestroyDialog({ detail, onClose, onDestroyed }: DestroyDialogPro
               onChange={(event) => setTyped(event.target.value)}
               data-testid="destroy-confirm-input"
             />
+            {confirmError !== undefined ? (
+              <FieldError message={confirmError} testId="destroy-confirm-error" />
+            ) : null}
           </div>
           {destroy.isError ? (
             <ErrorMessage

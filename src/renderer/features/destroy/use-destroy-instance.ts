@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import type { ChannelOutput, InstanceRef } from '../../../shared/contract';
-import { callChannel } from '../../api';
+import { callResumable } from '../session/resume-gate';
 import { instanceKeys } from '../instances/instance-queries';
 import { taskKeys } from '../tasks/task-queries';
 
@@ -17,7 +17,7 @@ export function useDestroyInstance(
   const client = useQueryClient();
   return useMutation({
     mutationFn: (confirmVmid: number) =>
-      callChannel('instance:destroy', {
+      callResumable('instance:destroy', {
         node: ref.node,
         type: ref.type,
         vmid: ref.vmid,

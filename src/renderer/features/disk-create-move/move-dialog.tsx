@@ -4,8 +4,13 @@ import type { Disk, InstanceRef } from '../../../shared/contract';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
+import { FieldError } from '../../components/field-error';
+import { fieldErrorsFrom } from '../../components/server-field-errors';
 import { quotaConstraintsQuery } from '../disk-slots/use-disk-slots';
 import { QuotaRefusal } from '../disks/quota-refusal';
+import { QuotaPreviewPanel } from '../quota-preview/quota-preview-panel';
+import { blocksConfirm } from '../quota-preview/preview-verdict';
+import { useQuotaPreview } from '../quota-preview/use-quota-preview';
 import { moveTargets } from './move-targets';
 import { useMoveDisk } from './use-disk-move';
 
@@ -15,6 +20,9 @@ export interface MoveDialogProps {
   disk: Disk;
   onClose: () => void;
 }
+
+// The input fields main and PVE name in a refusal, and the fields of this form that show them.
+const serverFields = { targetStorage: 'targetStorage', deleteSource: 'deleteSource' } as const;
 
 /** Moves a disk or mount point to another storage the policy allows for its bus. */
 export function MoveDialog({ instance, disk, onClose }: MoveDialogProps): ReactNode {
@@ -26,6 +34,20 @@ export function MoveDialog({ instance, disk, onClose }: MoveDialogProps): ReactN
   const [target, setTarget] = useState<string | null>(null);
   const [deleteSource, setDeleteSource] = useState(false);
   const chosen = target ?? targets[0] ?? null;
+  const fieldErrors = fieldErrorsFrom(move.error, serverFields);
+  const preview = useQuotaPreview(
+    chosen !== null && !move.isPending
+      ? {
+          kind: 'disk:move',
+          node: instance.node,
+          type: instance.type,
+          vmid: instance.vmid,
+          disk: disk.key,
+          targetStorage: chosen,
+          deleteSource,
+        }
+      : null,
+  );
 
   return (
     <Dialog
@@ -74,6 +96,9 @@ export function MoveDialog({ instance, disk, onClose }: MoveDialogProps): ReactN
                 </option>
               ))}
             </select>
+            {fieldErrors.targetStorage !== undefined ? (
+              <FieldError message={fieldErrors.targetStorage} testId="disk-move-storage-error" />
+            ) : null}
           </div>
           <div className="field">
             <label>
@@ -86,7 +111,11 @@ export function MoveDialog({ instance, disk, onClose }: MoveDialogProps): ReactN
               />{' '}
               Delete the source volume after the copy
             </label>
+            {fieldErrors.deleteSource !== undefined ? (
+              <FieldError message={fieldErrors.deleteSource} testId="disk-move-delete-error" />
+            ) : null}
           </div>
+          <QuotaPreviewPanel verdict={preview} />
           {isApiError(move.error, 'QUOTA_EXCEEDED') ? (
             <QuotaRefusal
               message={move.error.message}
@@ -109,7 +138,7 @@ export function MoveDialog({ instance, disk, onClose }: MoveDialogProps): ReactN
               type="button"
               className="button button-primary"
               data-testid="disk-move-confirm"
-              disabled={move.isPending || chosen === null}
+              disabled={move.isPending || chosen === null || blocksConfirm(preview)}
               onClick={() => {
                 if (chosen !== null)
                   move.mutate({ disk: disk.key, targetStorage: chosen, deleteSource });

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import type { ChannelOutput, InstanceRef } from '../../../shared/contract';
-import { callChannel } from '../../api';
+import { callResumable } from '../session/resume-gate';
 import { instanceKeys } from '../instances/instance-queries';
 import { quotaKeys } from '../quota/quota-queries';
 
@@ -18,7 +18,7 @@ export function useMoveDisk(
   const client = useQueryClient();
   return useMutation({
     mutationFn: (variables: MoveVariables) =>
-      callChannel('disk:move', { node: ref.node, type: ref.type, vmid: ref.vmid, ...variables }),
+      callResumable('disk:move', { node: ref.node, type: ref.type, vmid: ref.vmid, ...variables }),
     // Settled, not only on success: a failed or conflicting move may still have changed things.
     onSettled: () =>
       Promise.all([

@@ -5,7 +5,11 @@ import { attachBuses, mountPathSchema, type AttachBus } from '../../../shared/di
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
+import { fieldErrorsFrom } from '../../components/server-field-errors';
 import { Loading } from '../../components/spinner';
+import { QuotaPreviewPanel } from '../quota-preview/quota-preview-panel';
+import { blocksConfirm } from '../quota-preview/preview-verdict';
+import { useQuotaPreview } from '../quota-preview/use-quota-preview';
 import { quotaConstraintsQuery, useAttachDisk } from './use-disk-slots';
 
 /** Props of the attach dialog. */
@@ -28,6 +32,9 @@ export function mountPointsAllowed(constraints: QuotaConstraints, storage: strin
   return entry === undefined || entry.buses.includes('mp');
 }
 
+// The input fields main and PVE name in a refusal, and the fields of this form that show them.
+const serverFields = { bus: 'bus', mountPath: 'mountPath' } as const;
+
 /** Attaches an unused volume on a bus (VM) or at a mount path (container). */
 export function AttachDialog({ instance, disk, onClose }: AttachDialogProps): ReactNode {
   const formId = useId();
@@ -42,13 +49,30 @@ export function AttachDialog({ instance, disk, onClose }: AttachDialogProps): Re
   const buses = constraints.data ? allowedBuses(constraints.data, disk.storage) : [];
   const chosenBus = bus ?? buses[0] ?? null;
   const pathCheck = mountPathSchema.safeParse(mountPath);
+  const fieldErrors = fieldErrorsFrom(attach.error, serverFields);
   const pathError =
-    !vm && touched && !pathCheck.success ? pathCheck.error.issues[0]?.message : undefined;
+    !vm && touched && !pathCheck.success
+      ? pathCheck.error.issues[0]?.message
+      : fieldErrors.mountPath;
   const blocked = constraints.data
     ? vm
       ? buses.length === 0
       : !mountPointsAllowed(constraints.data, disk.storage)
     : true;
+
+  const ref = { node: instance.node, type: instance.type, vmid: instance.vmid };
+  const slot = vm
+    ? chosenBus === null
+      ? null
+      : { bus: chosenBus }
+    : pathCheck.success
+      ? { mountPath: pathCheck.data }
+      : null;
+  const preview = useQuotaPreview(
+    slot !== null && !blocked && !attach.isPending
+      ? { kind: 'disk:attach', ...ref, volume: disk.key, ...slot }
+      : null,
+  );
 
   const submit = (): void => {
     setTouched(true);
@@ -125,7 +149,11 @@ export function AttachDialog({ instance, disk, onClose }: AttachDialogProps): Re
                   </option>
                 ))}
               </select>
-              <p className="field-hint">Only the buses your policy allows on {disk.storage}.</p>
+              {fieldErrors.bus !== undefined ? (
+                <FieldError message={fieldErrors.bus} testId="disk-attach-bus-error" />
+              ) : (
+                <p className="field-hint">Only the buses your policy allows on {disk.storage}.</p>
+              )}
             </div>
           ) : null}
           {constraints.data && !blocked && !vm ? (
@@ -160,6 +188,7 @@ export function AttachDialog({ instance, disk, onClose }: AttachDialogProps): Re
               )}
             </div>
           ) : null}
+          <QuotaPreviewPanel verdict={preview} />
           {attach.isError ? (
             <ErrorMessage
               error={attach.error}
@@ -175,7 +204,7 @@ export function AttachDialog({ instance, disk, onClose }: AttachDialogProps): Re
               type="submit"
               className="button button-primary"
               data-testid="disk-attach-confirm"
-              disabled={attach.isPending || blocked}
+              disabled={attach.isPending || blocked || blocksConfirm(preview)}
             >
               {attach.isPending ? 'Attaching…' : 'Attach'}
             </button>

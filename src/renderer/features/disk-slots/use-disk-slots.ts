@@ -8,6 +8,7 @@ import {
 import type { ChannelOutput, InstanceRef, QuotaConstraints } from '../../../shared/contract';
 import type { AttachBus } from '../../../shared/disk-slot-schemas';
 import { callChannel, isApiError } from '../../api';
+import { callResumable } from '../session/resume-gate';
 import type { AppQueryOptions } from '../../query-types';
 import { instanceKeys } from '../instances/instance-queries';
 import { quotaKeys } from '../quota/quota-queries';
@@ -49,7 +50,7 @@ export function useDetachDisk(ref: InstanceRef): UseMutationResult<SlotResult, E
   const client = useQueryClient();
   return useMutation({
     mutationFn: (disk: string) =>
-      callChannel('disk:detach', { node: ref.node, type: ref.type, vmid: ref.vmid, disk }),
+      callResumable('disk:detach', { node: ref.node, type: ref.type, vmid: ref.vmid, disk }),
     onSuccess: () => refreshAfterChange(client, ref),
     onError: (error) => refreshAfterFailure(client, ref, error),
   });
@@ -69,7 +70,12 @@ export function useAttachDisk(
   const client = useQueryClient();
   return useMutation({
     mutationFn: (variables: AttachVariables) =>
-      callChannel('disk:attach', { node: ref.node, type: ref.type, vmid: ref.vmid, ...variables }),
+      callResumable('disk:attach', {
+        node: ref.node,
+        type: ref.type,
+        vmid: ref.vmid,
+        ...variables,
+      }),
     onSuccess: () => refreshAfterChange(client, ref),
     onError: (error) => refreshAfterFailure(client, ref, error),
   });
@@ -80,7 +86,7 @@ export function useDeleteDisk(ref: InstanceRef): UseMutationResult<SlotResult, E
   const client = useQueryClient();
   return useMutation({
     mutationFn: (disk: string) =>
-      callChannel('disk:delete', { node: ref.node, type: ref.type, vmid: ref.vmid, disk }),
+      callResumable('disk:delete', { node: ref.node, type: ref.type, vmid: ref.vmid, disk }),
     onSuccess: () => refreshAfterChange(client, ref),
     onError: (error) => refreshAfterFailure(client, ref, error),
   });

@@ -7,7 +7,10 @@ import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
-import { QuotaPreview } from '../quota/quota-preview';
+import { useServerFieldErrors } from '../../components/server-field-errors';
+import { QuotaPreviewPanel } from '../quota-preview/quota-preview-panel';
+import { blocksConfirm } from '../quota-preview/preview-verdict';
+import { useQuotaPreview } from '../quota-preview/use-quota-preview';
 import { useSelectedTask, useTaskFeed } from '../tasks/task-feed-context';
 import { TaskProgress } from '../tasks/task-progress';
 import type { ResizableDisk } from './disk-labels';
@@ -38,6 +41,7 @@ export function ResizeDialog({ instance, disk, onClose }: ResizeDialogProps): Re
     defaultValues: { addGiB: 1 },
     mode: 'onChange',
   });
+  useServerFieldErrors(form.setError, resize.error, { addGiB: 'addGiB' });
   const addGiB = useWatch({ control: form.control, name: 'addGiB' });
   const fieldError = form.formState.errors.addGiB?.message;
   const validAmount = Number.isInteger(addGiB) && addGiB >= 1;
@@ -60,6 +64,19 @@ export function ResizeDialog({ instance, disk, onClose }: ResizeDialogProps): Re
     // The form, and the button that had focus, are gone once the result shows.
     if (resize.isSuccess) doneRef.current?.focus();
   }, [resize.isSuccess]);
+
+  const preview = useQuotaPreview(
+    validAmount && !resize.isPending
+      ? {
+          kind: 'disk:resize',
+          node: instance.node,
+          type: instance.type,
+          vmid: instance.vmid,
+          disk: disk.key,
+          addGiB,
+        }
+      : null,
+  );
 
   const submit = form.handleSubmit((values) => {
     setTaskMark(feed.mark());
@@ -101,20 +118,7 @@ export function ResizeDialog({ instance, disk, onClose }: ResizeDialogProps): Re
             </div>
           </dl>
 
-          <QuotaPreview
-            change={
-              validAmount && !resize.isPending
-                ? {
-                    kind: 'disk:resize',
-                    node: instance.node,
-                    type: instance.type,
-                    vmid: instance.vmid,
-                    disk: disk.key,
-                    addGiB,
-                  }
-                : null
-            }
-          />
+          <QuotaPreviewPanel verdict={preview} />
 
           <div className="field">
             <label htmlFor={inputId}>GiB to add</label>
@@ -167,7 +171,7 @@ export function ResizeDialog({ instance, disk, onClose }: ResizeDialogProps): Re
               type="submit"
               className="button button-primary"
               data-testid="resize-submit"
-              disabled={resize.isPending}
+              disabled={resize.isPending || blocksConfirm(preview)}
             >
               {resize.isPending ? 'Resizing…' : 'Resize'}
             </button>

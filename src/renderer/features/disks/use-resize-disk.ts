@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import type { ChannelOutput, InstanceRef } from '../../../shared/contract';
-import { callChannel, isApiError } from '../../api';
+import { isApiError } from '../../api';
+import { callResumable } from '../session/resume-gate';
 import { instanceKeys } from '../instances/instance-queries';
 import { quotaKeys } from '../quota/quota-queries';
 
@@ -20,7 +21,13 @@ export function useResizeDisk(
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ disk, addGiB }: ResizeVariables) =>
-      callChannel('disk:resize', { node: ref.node, type: ref.type, vmid: ref.vmid, disk, addGiB }),
+      callResumable('disk:resize', {
+        node: ref.node,
+        type: ref.type,
+        vmid: ref.vmid,
+        disk,
+        addGiB,
+      }),
     // Awaited, so the dialog reports success only once the new size is what the page shows.
     onSuccess: () =>
       Promise.all([

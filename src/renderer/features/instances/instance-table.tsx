@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import type { InstanceRef, InstanceSummary } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/error-message';
 import { Loading } from '../../components/spinner';
+import { NewInstanceButton } from '../instance-create/new-instance-button';
 import { instanceTypeLabel } from './instance-labels';
 import { instanceListQuery } from './instance-queries';
 import { StatusDot } from './status-dot';
@@ -39,6 +40,7 @@ export function InstanceTable({ selected, onSelect }: InstanceTableProps): React
               : `${instances.data.length} ${instances.data.length === 1 ? 'instance' : 'instances'}`}
           </span>
         ) : null}
+        <NewInstanceButton onCreated={onSelect} />
       </header>
       {instances.isPending ? (
         <div className="card-body">

@@ -1,13 +1,17 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useId, useRef, useState, type ReactNode } from 'react';
-import { useForm } from 'react-hook-form';
+import { useForm, useWatch } from 'react-hook-form';
 import type { InstanceDetail } from '../../../shared/contract';
 import { lxcIpModes, nicModels } from '../../../shared/network-schemas';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
+import { useServerFieldErrors } from '../../components/server-field-errors';
 import { QuotaRefusal } from '../disks/quota-refusal';
+import { QuotaPreviewPanel } from '../quota-preview/quota-preview-panel';
+import { blocksConfirm } from '../quota-preview/preview-verdict';
+import { useQuotaPreview } from '../quota-preview/use-quota-preview';
 import {
   addNetworkFormSchema,
   createRequest,
@@ -33,6 +37,14 @@ const hints: Record<TextField, string> = {
   rateMBps: 'Optional. Empty means no limit, which your quota counts at its unlimited cost.',
 };
 
+// The input fields main and PVE name in a refusal, and the form fields that show them.
+const serverFields = {
+  name: 'name',
+  bridge: 'bridge',
+  vlanTag: 'vlanTag',
+  rateMBps: 'rateMBps',
+} as const;
+
 /** Adds a network interface in the first free slot; the quota is checked before anything is sent. */
 export function AddNetworkDialog({ detail, onClose }: AddNetworkDialogProps): ReactNode {
   const formId = useId();
@@ -45,6 +57,14 @@ export function AddNetworkDialog({ detail, onClose }: AddNetworkDialogProps): Re
     mode: 'onChange',
   });
   const vm = detail.type === 'qemu';
+  const watched = addNetworkFormSchema.safeParse(useWatch({ control: form.control }));
+  const wanted = watched.success ? createRequest(detail, watched.data) : null;
+  const preview = useQuotaPreview(
+    wanted !== null && !('nameError' in wanted) && !create.isPending
+      ? { kind: 'net:create', ...wanted }
+      : null,
+  );
+  useServerFieldErrors(form.setError, create.error, serverFields);
 
   const submit = form.handleSubmit((values) => {
     const request = createRequest(detail, values);
@@ -60,7 +80,10 @@ export function AddNetworkDialog({ detail, onClose }: AddNetworkDialogProps): Re
   };
 
   function textField(name: TextField, label: string, testId: string): ReactNode {
-    const error = name === 'name' ? (nameError ?? undefined) : form.formState.errors[name]?.message;
+    const error =
+      name === 'name'
+        ? (nameError ?? form.formState.errors.name?.message)
+        : form.formState.errors[name]?.message;
     const inputId = `${formId}-${name}`;
     const { ref, ...rest } = form.register(name, {
       onChange: () => {
@@ -172,6 +195,7 @@ export function AddNetworkDialog({ detail, onClose }: AddNetworkDialogProps): Re
           {textField('vlanTag', 'VLAN tag', 'network-vlan')}
           {textField('rateMBps', 'Rate limit (MB/s)', 'network-rate')}
 
+          <QuotaPreviewPanel verdict={preview} />
           {isApiError(create.error, 'QUOTA_EXCEEDED') ? (
             <QuotaRefusal
               message={create.error.message}
@@ -193,7 +217,7 @@ export function AddNetworkDialog({ detail, onClose }: AddNetworkDialogProps): Re
               type="submit"
               className="button button-primary"
               data-testid="network-add-submit"
-              disabled={create.isPending}
+              disabled={create.isPending || blocksConfirm(preview)}
             >
               {create.isPending ? 'Checking and adding…' : 'Add'}
             </button>

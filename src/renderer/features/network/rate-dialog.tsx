@@ -1,12 +1,16 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useId, useRef, type ReactNode } from 'react';
-import { useForm } from 'react-hook-form';
+import { useForm, useWatch } from 'react-hook-form';
 import type { InstanceDetail, NetworkInterface } from '../../../shared/contract';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
+import { useServerFieldErrors } from '../../components/server-field-errors';
 import { QuotaRefusal } from '../disks/quota-refusal';
+import { QuotaPreviewPanel } from '../quota-preview/quota-preview-panel';
+import { blocksConfirm } from '../quota-preview/preview-verdict';
+import { useQuotaPreview } from '../quota-preview/use-quota-preview';
 import { rateFieldText, rateFormSchema, type RateFormValues } from './network-form-schema';
 import { rateText } from './network-labels';
 import { useModifyNetworkRate } from './use-network-mutations';
@@ -28,8 +32,22 @@ export function RateDialog({ detail, network, onClose }: RateDialogProps): React
     defaultValues: { rateMBps: rateFieldText(network.rateBytesPerSecond) },
     mode: 'onChange',
   });
+  useServerFieldErrors(form.setError, modify.error, { rateMBps: 'rateMBps' });
   const submit = form.handleSubmit(({ rateMBps }) => modify.mutate({ key: network.key, rateMBps }));
   const error = form.formState.errors.rateMBps?.message;
+  const watched = rateFormSchema.safeParse(useWatch({ control: form.control }));
+  const preview = useQuotaPreview(
+    watched.success && !modify.isPending
+      ? {
+          kind: 'net:modify',
+          node: detail.node,
+          type: detail.type,
+          vmid: detail.vmid,
+          key: network.key,
+          rateMBps: watched.data.rateMBps,
+        }
+      : null,
+  );
   const { ref, ...field } = form.register('rateMBps', {
     onChange: () => {
       if (modify.isError) modify.reset();
@@ -94,6 +112,7 @@ export function RateDialog({ detail, network, onClose }: RateDialogProps): React
             )}
           </div>
 
+          <QuotaPreviewPanel verdict={preview} />
           {isApiError(modify.error, 'QUOTA_EXCEEDED') ? (
             <QuotaRefusal
               message={modify.error.message}
@@ -115,7 +134,7 @@ export function RateDialog({ detail, network, onClose }: RateDialogProps): React
               type="submit"
               className="button button-primary"
               data-testid="network-rate-submit"
-              disabled={modify.isPending}
+              disabled={modify.isPending || blocksConfirm(preview)}
             >
               {modify.isPending ? 'Checking and saving…' : 'Save'}
             </button>

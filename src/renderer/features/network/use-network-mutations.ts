@@ -5,7 +5,8 @@ import {
   type UseMutationResult,
 } from '@tanstack/react-query';
 import type { ChannelOutput, ChannelRequest, InstanceRef } from '../../../shared/contract';
-import { callChannel, isApiError } from '../../api';
+import { isApiError } from '../../api';
+import { callResumable } from '../session/resume-gate';
 import { instanceKeys } from '../instances/instance-queries';
 import { quotaKeys } from '../quota/quota-queries';
 
@@ -36,7 +37,7 @@ export function useCreateNetwork(
 ): UseMutationResult<ChannelOutput<'net:create'>, Error, ChannelRequest<'net:create'>> {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (request: ChannelRequest<'net:create'>) => callChannel('net:create', request),
+    mutationFn: (request: ChannelRequest<'net:create'>) => callResumable('net:create', request),
     onSuccess: () => refreshAfterChange(client, ref),
     onError: (error) => refreshAfterFailure(client, ref, error),
   });
@@ -55,7 +56,13 @@ export function useModifyNetworkRate(
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ key, rateMBps }: RateVariables) =>
-      callChannel('net:modify', { node: ref.node, type: ref.type, vmid: ref.vmid, key, rateMBps }),
+      callResumable('net:modify', {
+        node: ref.node,
+        type: ref.type,
+        vmid: ref.vmid,
+        key,
+        rateMBps,
+      }),
     onSuccess: () => refreshAfterChange(client, ref),
     onError: (error) => refreshAfterFailure(client, ref, error),
   });
@@ -68,7 +75,7 @@ export function useDeleteNetwork(
   const client = useQueryClient();
   return useMutation({
     mutationFn: (key: string) =>
-      callChannel('net:delete', { node: ref.node, type: ref.type, vmid: ref.vmid, key }),
+      callResumable('net:delete', { node: ref.node, type: ref.type, vmid: ref.vmid, key }),
     onSuccess: () => refreshAfterChange(client, ref),
     onError: (error) => refreshAfterFailure(client, ref, error),
   });

@@ -4,7 +4,12 @@ import type { PciAvailable } from '../../../shared/pci-schemas';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
+import { FieldError } from '../../components/field-error';
+import { fieldErrorsFrom } from '../../components/server-field-errors';
 import { QuotaRefusal } from '../disks/quota-refusal';
+import { QuotaPreviewPanel } from '../quota-preview/quota-preview-panel';
+import { blocksConfirm } from '../quota-preview/preview-verdict';
+import { useQuotaPreview } from '../quota-preview/use-quota-preview';
 import { flagsToSend, PciFlagFields, type PciFlagValues } from './pci-flag-fields';
 import { useAttachPci, useAvailablePci } from './use-pci';
 
@@ -16,6 +21,9 @@ function optionText(device: PciAvailable): string {
   const kind = device.kind === 'mapping' ? 'Mapping' : 'Device';
   return `${kind} ${device.id}: ${device.description} (${leftText(device)})`;
 }
+
+// The input fields main and PVE name in a refusal, and the fields of this form that show them.
+const serverFields = { device: 'device', pcie: 'pcie', xVga: 'xVga', rombar: 'rombar' } as const;
 
 /** Picks a device the policy allows and attaches it; a refusal shows the itemised shortfall. */
 export function AttachPciDialog({
@@ -31,6 +39,19 @@ export function AttachPciDialog({
   const [flags, setFlags] = useState<PciFlagValues>({ pcie: false, xVga: false, rombar: true });
   const devices = available.data?.devices ?? [];
   const chosen = devices.find((device) => device.item === item) ?? devices[0];
+  const fieldErrors = fieldErrorsFrom(attach.error, serverFields);
+  const preview = useQuotaPreview(
+    chosen && !attach.isPending
+      ? {
+          kind: 'pci:attach',
+          node: instance.node,
+          type: instance.type,
+          vmid: instance.vmid,
+          device: chosen.kind === 'mapping' ? { mapping: chosen.id } : { host: chosen.id },
+          ...flagsToSend(flags),
+        }
+      : null,
+  );
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
@@ -76,7 +97,10 @@ export function AttachPciDialog({
                 data-testid="pci-device"
                 value={chosen?.item ?? ''}
                 disabled={attach.isPending}
-                onChange={(event) => setItem(event.target.value)}
+                onChange={(event) => {
+                  setItem(event.target.value);
+                  if (attach.isError) attach.reset();
+                }}
               >
                 {devices.map((device) => (
                   <option key={device.item} value={device.item} disabled={device.left === 0}>
@@ -84,6 +108,9 @@ export function AttachPciDialog({
                   </option>
                 ))}
               </select>
+              {fieldErrors.device !== undefined ? (
+                <FieldError message={fieldErrors.device} testId="pci-device-error" />
+              ) : null}
             </div>
           )}
           {available.data?.hostDevicesReadable === false ? (
@@ -91,7 +118,13 @@ export function AttachPciDialog({
               You may not read this node&apos;s hardware, so only resource mappings are listed.
             </p>
           ) : null}
-          <PciFlagFields values={flags} disabled={attach.isPending} onChange={setFlags} />
+          <PciFlagFields
+            values={flags}
+            disabled={attach.isPending}
+            onChange={setFlags}
+            errors={fieldErrors}
+          />
+          <QuotaPreviewPanel verdict={preview} />
           {isApiError(attach.error, 'QUOTA_EXCEEDED') ? (
             <QuotaRefusal
               message={attach.error.message}
@@ -108,7 +141,7 @@ export function AttachPciDialog({
               type="submit"
               className="button button-primary"
               data-testid="pci-attach-submit"
-              disabled={attach.isPending || !chosen || chosen.left === 0}
+              disabled={attach.isPending || !chosen || chosen.left === 0 || blocksConfirm(preview)}
             >
               {attach.isPending ? 'Checking and attaching…' : 'Attach'}
             </button>

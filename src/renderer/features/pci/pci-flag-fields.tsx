@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { PciFlags } from '../../../shared/pci-schemas';
+import { FieldError } from '../../components/field-error';
 
 /** The flags as the form holds them: every one set, rombar on unless turned off. */
 export interface PciFlagValues {
@@ -19,25 +20,33 @@ export function PciFlagFields({
   values,
   disabled,
   onChange,
+  errors = {},
 }: {
   values: PciFlagValues;
   disabled: boolean;
   onChange: (values: PciFlagValues) => void;
+  /** Reasons main or PVE gave for a flag, shown under it. */
+  errors?: Partial<Record<keyof PciFlagValues, string>>;
 }): ReactNode {
   return (
     <fieldset className="field">
       <legend>Options</legend>
       {(Object.keys(labels) as (keyof PciFlagValues)[]).map((flag) => (
-        <label key={flag} className="checkbox">
-          <input
-            type="checkbox"
-            data-testid={`pci-flag-${flag}`}
-            checked={values[flag]}
-            disabled={disabled}
-            onChange={(event) => onChange({ ...values, [flag]: event.target.checked })}
-          />{' '}
-          {labels[flag]}
-        </label>
+        <div key={flag}>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              data-testid={`pci-flag-${flag}`}
+              checked={values[flag]}
+              disabled={disabled}
+              onChange={(event) => onChange({ ...values, [flag]: event.target.checked })}
+            />{' '}
+            {labels[flag]}
+          </label>
+          {errors[flag] !== undefined ? (
+            <FieldError message={errors[flag]} testId={`pci-flag-${flag}-error`} />
+          ) : null}
+        </div>
       ))}
     </fieldset>
   );

@@ -3,8 +3,12 @@ import type { InstanceRef } from '../../../shared/contract';
 import type { PciAttached } from '../../../shared/pci-schemas';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
+import { fieldErrorsFrom } from '../../components/server-field-errors';
 import { PciFlagFields, type PciFlagValues } from './pci-flag-fields';
 import { useModifyPci } from './use-pci';
+
+// The input fields main and PVE name in a refusal, and the flags of this form that show them.
+const serverFields = { pcie: 'pcie', xVga: 'xVga', rombar: 'rombar' } as const;
 
 /** Changes the flags of an attached device; the device itself stays as it is. */
 export function PciFlagsDialog({
@@ -43,7 +47,12 @@ export function PciFlagsDialog({
         </>
       ) : (
         <>
-          <PciFlagFields values={flags} disabled={modify.isPending} onChange={setFlags} />
+          <PciFlagFields
+            values={flags}
+            disabled={modify.isPending}
+            onChange={setFlags}
+            errors={fieldErrorsFrom(modify.error, serverFields)}
+          />
           {modify.isError ? (
             <ErrorMessage error={modify.error} title="The options were not changed" />
           ) : null}

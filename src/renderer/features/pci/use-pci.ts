@@ -9,6 +9,7 @@ import {
 import type { ChannelOutput, InstanceRef } from '../../../shared/contract';
 import type { PciFlags } from '../../../shared/pci-schemas';
 import { callChannel, isApiError } from '../../api';
+import { callResumable } from '../session/resume-gate';
 import { instanceKeys } from '../instances/instance-queries';
 import { quotaKeys } from '../quota/quota-queries';
 
@@ -76,7 +77,7 @@ export function useAttachPci(
   const client = useQueryClient();
   return useMutation({
     mutationFn: (variables: AttachVariables) =>
-      callChannel('pci:attach', { ...refOf(ref), ...variables }),
+      callResumable('pci:attach', { ...refOf(ref), ...variables }),
     onSuccess: () => refreshAfterChange(client, ref),
     onError: (error) => refreshAfterFailure(client, ref, error),
   });
@@ -89,7 +90,7 @@ export function useModifyPci(
   const client = useQueryClient();
   return useMutation({
     mutationFn: (variables: PciFlags & { key: string }) =>
-      callChannel('pci:modify', { ...refOf(ref), ...variables }),
+      callResumable('pci:modify', { ...refOf(ref), ...variables }),
     onSuccess: () => refreshAfterChange(client, ref),
     onError: (error) => refreshAfterFailure(client, ref, error),
   });
@@ -101,7 +102,7 @@ export function useDetachPci(
 ): UseMutationResult<ChannelOutput<'pci:detach'>, Error, string> {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (key: string) => callChannel('pci:detach', { ...refOf(ref), key }),
+    mutationFn: (key: string) => callResumable('pci:detach', { ...refOf(ref), key }),
     onSuccess: () => refreshAfterChange(client, ref),
     onError: (error) => refreshAfterFailure(client, ref, error),
   });

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import type { ChannelOutput, InstanceRef, PowerAction } from '../../../shared/contract';
-import { callChannel } from '../../api';
+import { callResumable } from '../session/resume-gate';
 import { instanceKeys } from '../instances/instance-queries';
 import { taskKeys } from '../tasks/task-queries';
 
@@ -14,7 +14,7 @@ export function usePowerAction(
   const client = useQueryClient();
   return useMutation({
     mutationFn: (action: PowerAction) =>
-      callChannel('instance:power', { node: ref.node, type: ref.type, vmid: ref.vmid, action }),
+      callResumable('instance:power', { node: ref.node, type: ref.type, vmid: ref.vmid, action }),
     // A failed task may still have changed the guest, and it is in the task list either way.
     onSettled: () =>
       Promise.all([

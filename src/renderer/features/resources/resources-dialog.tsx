@@ -1,12 +1,16 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useId, useRef, useState, type ReactNode } from 'react';
-import { useForm, type FieldPath } from 'react-hook-form';
+import { useForm, useWatch, type FieldPath } from 'react-hook-form';
 import type { InstanceDetail } from '../../../shared/contract';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
+import { useServerFieldErrors } from '../../components/server-field-errors';
 import { QuotaRefusal } from '../disks/quota-refusal';
+import { QuotaPreviewPanel } from '../quota-preview/quota-preview-panel';
+import { blocksConfirm } from '../quota-preview/preview-verdict';
+import { useQuotaPreview } from '../quota-preview/use-quota-preview';
 import {
   changedResourceValues,
   initialResourceValues,
@@ -55,6 +59,14 @@ const testIds: Record<FieldPath<ResourcesFormValues>, string> = {
   swapMiB: 'resources-swap',
 };
 
+// The input fields main and PVE name in a refusal, and the form fields that show them.
+const serverFields = {
+  cores: 'cores',
+  sockets: 'sockets',
+  memoryMiB: 'memoryMiB',
+  swapMiB: 'swapMiB',
+} as const;
+
 /** Edits a guest's cores, sockets, memory and swap; the quota is checked before anything is sent. */
 export function ResourcesDialog({ detail, onClose }: ResourcesDialogProps): ReactNode {
   const formId = useId();
@@ -67,6 +79,20 @@ export function ResourcesDialog({ detail, onClose }: ResourcesDialogProps): Reac
     defaultValues: initial,
     mode: 'onChange',
   });
+  useServerFieldErrors(form.setError, change.error, serverFields);
+  const watched = resourcesFormSchema.safeParse(useWatch({ control: form.control }));
+  const wanted = watched.success ? changedResourceValues(initial, watched.data) : {};
+  const preview = useQuotaPreview(
+    Object.keys(wanted).length > 0 && !change.isPending
+      ? {
+          kind: 'instance:resources',
+          node: detail.node,
+          type: detail.type,
+          vmid: detail.vmid,
+          ...wanted,
+        }
+      : null,
+  );
 
   const submit = form.handleSubmit((values) => {
     const changed = changedResourceValues(initial, values);
@@ -145,6 +171,7 @@ export function ResourcesDialog({ detail, onClose }: ResourcesDialogProps): Reac
             );
           })}
 
+          <QuotaPreviewPanel verdict={preview} />
           {nothingChanged ? (
             <p className="field-hint" data-testid="resources-unchanged">
               Nothing was changed.
@@ -167,7 +194,7 @@ export function ResourcesDialog({ detail, onClose }: ResourcesDialogProps): Reac
               type="submit"
               className="button button-primary"
               data-testid="resources-submit"
-              disabled={change.isPending}
+              disabled={change.isPending || blocksConfirm(preview)}
             >
               {change.isPending ? 'Checking and saving…' : 'Save'}
             </button>

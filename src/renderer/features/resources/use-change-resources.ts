@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import type { ChannelOutput, InstanceRef } from '../../../shared/contract';
-import { callChannel, isApiError } from '../../api';
+import { isApiError } from '../../api';
+import { callResumable } from '../session/resume-gate';
 import { instanceKeys } from '../instances/instance-queries';
 import { quotaKeys } from '../quota/quota-queries';
 import type { ResourcesFormValues } from './resources-form-schema';
@@ -15,7 +16,7 @@ export function useChangeResources(
   const client = useQueryClient();
   return useMutation({
     mutationFn: (values: Partial<ResourcesFormValues>) =>
-      callChannel('instance:resources', {
+      callResumable('instance:resources', {
         node: ref.node,
         type: ref.type,
         vmid: ref.vmid,

@@ -5,6 +5,7 @@ import type { LoginResult, RealmInfo } from '../../../shared/contract';
 import { isApiError } from '../../api';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
+import { useServerFieldErrors } from '../../components/server-field-errors';
 import { Spinner } from '../../components/spinner';
 import { useSignIn } from './session-mutations';
 import { signInFormSchema } from './sign-in-form-schema';
@@ -18,14 +19,24 @@ export interface PasswordFormProps {
   realms: readonly RealmInfo[];
   /** PVE accepted the password and asks for a second factor. */
   onSecondFactor: (request: SecondFactorRequest) => void;
+  /** The realm and user name to start with, when signing the same user in again. */
+  initial?: { realm: string; username: string };
 }
+
+// The input fields main names in a refusal, and the form fields that show them.
+const loginFields = { realm: 'realm', username: 'username', password: 'password' } as const;
 
 function realmLabel(realm: RealmInfo): string {
   return realm.comment ? `${realm.comment} (${realm.realm})` : realm.realm;
 }
 
 /** Realm, user name and password; the password leaves the form the moment it is submitted. */
-export function PasswordForm({ clusterUrl, realms, onSecondFactor }: PasswordFormProps): ReactNode {
+export function PasswordForm({
+  clusterUrl,
+  realms,
+  onSecondFactor,
+  initial,
+}: PasswordFormProps): ReactNode {
   const ids = {
     realm: useId(),
     username: useId(),
@@ -38,12 +49,20 @@ export function PasswordForm({ clusterUrl, realms, onSecondFactor }: PasswordFor
   // The failure is kept here, not in the mutation, so the mutation (and the password it was
   // called with) can be let go as soon as it settles.
   const [failure, setFailure] = useState<unknown>(null);
-  const preferred = realms.find((realm) => realm.default) ?? realms[0];
+  const preferred =
+    realms.find((realm) => realm.realm === initial?.realm) ??
+    realms.find((realm) => realm.default) ??
+    realms[0];
   const form = useForm({
     resolver: zodResolver(signInFormSchema),
-    defaultValues: { realm: preferred?.realm ?? '', username: '', password: '' },
+    defaultValues: {
+      realm: preferred?.realm ?? '',
+      username: initial?.username ?? '',
+      password: '',
+    },
   });
   const { errors } = form.formState;
+  useServerFieldErrors(form.setError, failure, loginFields);
 
   const submit = form.handleSubmit((values) => {
     form.resetField('password');
@@ -100,7 +119,7 @@ export function PasswordForm({ clusterUrl, realms, onSecondFactor }: PasswordFor
           autoComplete="username"
           autoCapitalize="off"
           spellCheck={false}
-          autoFocus
+          autoFocus={initial === undefined}
           data-testid="username"
           aria-invalid={errors.username !== undefined}
           aria-describedby={errors.username ? ids.usernameError : undefined}
@@ -123,6 +142,7 @@ export function PasswordForm({ clusterUrl, realms, onSecondFactor }: PasswordFor
           className="input"
           type="password"
           autoComplete="off"
+          autoFocus={initial !== undefined}
           data-testid="password"
           aria-invalid={errors.password !== undefined || wrongPassword}
           aria-describedby={

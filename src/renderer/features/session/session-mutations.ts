@@ -82,10 +82,14 @@ export function useForgetToken(): UseMutationResult<
   });
 }
 
+/** The key of a sign-out in progress, so its own session:changed event is not taken for expiry. */
+export const signOutMutationKey = [...sessionKeys.all, 'sign-out'] as const;
+
 /** Signs out and forgets everything the user could see. */
 export function useSignOut(): UseMutationResult<SessionStatus, Error, void> {
   const client = useQueryClient();
   return useMutation({
+    mutationKey: signOutMutationKey,
     mutationFn: () => callChannel('session:logout'),
     onSuccess: (status) => clearUserData(client, status),
   });

@@ -8,6 +8,8 @@ import { TokenForm } from './token-form';
 export interface SignInFormProps {
   clusterUrl: string;
   realms: readonly RealmInfo[];
+  /** The realm and user name to start with, when signing the same user in again. */
+  initial?: { realm: string; username: string };
 }
 
 type Step =
@@ -16,7 +18,7 @@ type Step =
   | { kind: 'token' };
 
 /** Sign-in: the password (then a second factor when PVE asks for one), or an API token. */
-export function SignInForm({ clusterUrl, realms }: SignInFormProps): ReactNode {
+export function SignInForm({ clusterUrl, realms, initial }: SignInFormProps): ReactNode {
   const [step, setStep] = useState<Step>({ kind: 'password' });
 
   switch (step.kind) {
@@ -46,6 +48,7 @@ export function SignInForm({ clusterUrl, realms }: SignInFormProps): ReactNode {
           <PasswordForm
             clusterUrl={clusterUrl}
             realms={realms}
+            initial={initial}
             onSecondFactor={(request) => setStep({ kind: 'second-factor', request })}
           />
           <p className="auth-footer">

@@ -5,6 +5,7 @@ import { useForm, useWatch } from 'react-hook-form';
 import { isApiError } from '../../api';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
+import { useServerFieldErrors } from '../../components/server-field-errors';
 import { Spinner } from '../../components/spinner';
 import { useForgetToken, useTokenSignIn } from './session-mutations';
 import { rememberedTokensQuery } from './session-queries';
@@ -40,6 +41,7 @@ export function TokenForm({ clusterUrl }: TokenFormProps): ReactNode {
     defaultValues: { tokenId: '', secret: '', remember: false },
   });
   const { errors } = form.formState;
+  useServerFieldErrors(form.setError, failure, { tokenId: 'tokenId', secret: 'secret' });
   const tokenId = useWatch({ control: form.control, name: 'tokenId' }).trim();
   const isRemembered = rememberedIds.includes(tokenId);
 

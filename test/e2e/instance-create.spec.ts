@@ -1,0 +1,148 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../src/main/core';
+import { bundledScenarioPath, loadScenario, startSim, type Sim } from '../pve-sim';
+import { findChromium, openRendererInChromium, type BrowserBridge } from './browser-bridge';
+import { InstanceCreateDialog } from './pages/instance-create-dialog';
+import { ProxdeskApp } from './pages/proxdesk-app';
+
+const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
+const policyFile = resolve(import.meta.dirname, '../../resources/demo/policy.json');
+
+function creates(sim: Sim): number {
+  return sim.requests.filter(
+    (r) => r.method === 'POST' && /^\/nodes\/[^/]+\/(qemu|lxc)$/.test(r.path),
+  ).length;
+}
+
+// Alice (vmids 100-299, pool alice) has 7 of 16 cores in use; guests 100, 101 and 200 are hers.
+// She asks for a VM beyond her cores, is refused item by item, then creates it within them from
+// the "Linux VM" template with the Debian ISO, and then a container from the Debian template.
+describe.runIf(findChromium() !== null)('creating instances in the renderer', () => {
+  let sim: Sim;
+  let core: Core;
+  let bridge: BrowserBridge;
+  let app: ProxdeskApp;
+  let dialog: InstanceCreateDialog;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    sim = await startSim({
+      scenario: loadScenario(bundledScenarioPath),
+      loginFailureDelayMs: 300,
+      taskDurationMs: 1200,
+    });
+    dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-e2e-'));
+    core = createCore({ dataDir, policyFile, defaultClusterUrl: sim.url, taskPollMinMs: 100 });
+    bridge = await openRendererInChromium(core);
+    app = new ProxdeskApp(bridge.page);
+    dialog = new InstanceCreateDialog(bridge.page);
+    await app.firstSignIn(sim.url, 'alice@pve', 'alice-lab-pass');
+  });
+  afterAll(async () => {
+    await bridge?.close();
+    await core?.close();
+    await sim?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('offers only the ISOs, templates and storages her policy allows', async () => {
+    await dialog.open();
+    await dialog.fill({
+      type: 'qemu',
+      node: 'pve1',
+      template: 'Linux VM',
+      name: 'alice-build',
+      cores: 10,
+      memoryMiB: 2048,
+      sizeGiB: 16,
+      iso: 'local:iso/debian-12.7.0-amd64-netinst.iso',
+    });
+
+    const isoOptions = await dialog.byTestId('create-iso').locator('option').allTextContents();
+    expect(isoOptions).toEqual([
+      'None',
+      'debian-12.7.0-amd64-netinst.iso (631 MiB) — Any installer on local',
+      'ubuntu-24.04.1-live-server-amd64.iso (2.6 GiB) — Any installer on local',
+    ]);
+    const storages = await dialog.byTestId('create-storage').locator('option').allTextContents();
+    expect(storages).toEqual(['local-lvm', 'tank']);
+    expect(await dialog.byTestId('create-pool-fixed').textContent()).toBe(
+      'It joins your pool alice.',
+    );
+    await app.screenshot(join(screenshots, 'instance-create-01-form.png'));
+  });
+
+  it('refuses more cores than are left with the itemised shortfall, sending nothing', async () => {
+    await dialog.submit();
+
+    const shortfall = dialog.byTestId('shortfall-cores');
+    await shortfall.waitFor();
+    // Limit, used, requested, short by.
+    expect(await shortfall.locator('td').allTextContents()).toEqual(['16', '7', '10', '1']);
+    expect(creates(sim)).toBe(0);
+    await shortfall.scrollIntoViewIfNeeded();
+    await app.screenshot(join(screenshots, 'instance-create-02-refused.png'));
+  });
+
+  it('creates the VM within the quota, following the task, in her pool', async () => {
+    await dialog.byTestId('create-cores').fill('2');
+    await dialog.submit();
+
+    await dialog.waitForDone();
+    expect(await dialog.byTestId('create-done').textContent()).toBe('Created VM 102 on pve1.');
+    const guest = sim.state.instances.get(102);
+    expect(guest?.pool).toBe('alice');
+    expect(guest?.config).toMatchObject({
+      name: 'alice-build',
+      cores: 2,
+      sockets: 1,
+      ostype: 'l26',
+      scsi0: 'local-lvm:vm-102-disk-0,size=16G',
+      ide2: 'local:iso/debian-12.7.0-amd64-netinst.iso,media=cdrom,size=631M',
+    });
+    await app.screenshot(join(screenshots, 'instance-create-03-created.png'));
+
+    await dialog.finish();
+    await app.byTestId('instance-row-102').waitFor();
+    await app.byTestId('disk-table').waitFor();
+    await expect.poll(() => app.byTestId('quota-cores').textContent()).toContain('9');
+    await app.screenshot(join(screenshots, 'instance-create-04-listed.png'));
+  });
+
+  it('creates a container from a listed template with a root password that is not stored', async () => {
+    await dialog.open();
+    await dialog.fill({
+      type: 'lxc',
+      node: 'pve2',
+      name: 'alice-cache',
+      vmid: 260,
+      cores: 1,
+      memoryMiB: 512,
+      swapMiB: 256,
+      sizeGiB: 4,
+      ostemplate: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
+      password: 'correct-horse',
+    });
+    await app.screenshot(join(screenshots, 'instance-create-05-container-form.png'));
+    await dialog.submit();
+
+    await dialog.waitForDone();
+    expect(await dialog.byTestId('create-done').textContent()).toBe(
+      'Created container 260 on pve2.',
+    );
+    const guest = sim.state.instances.get(260);
+    expect(guest?.pool).toBe('alice');
+    expect(guest?.config.rootfs).toBe('local-lvm:vm-260-disk-0,size=4G');
+    expect(JSON.stringify(guest?.config)).not.toContain('correct-horse');
+    await dialog.finish();
+    await app.byTestId('instance-row-260').waitFor();
+  });
+
+  it('sent PVE only requests its official API accepts', () => {
+    expect(sim.schemaViolations).toEqual([]);
+  });
+});
