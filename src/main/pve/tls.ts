@@ -104,6 +104,29 @@ export async function fetchPeerCertificate(
 }
 
 /**
+ * The TLS session of the last connection to a node whose certificate matched the pin. Offering it
+ * lets the next connections resume instead of repeating the full handshake, which matters when a
+ * usage read opens many sockets at once. A resumed session carries no certificate to compare, but
+ * only the server that took part in the checked handshake holds the session's secret, so a
+ * resumed connection is as trustworthy as the one it resumes. Only checked sessions are kept.
+ */
+class CheckedSessions {
+  private session: Buffer | undefined;
+
+  /** The session to offer on the next connection, if any. */
+  offer(): Buffer | undefined {
+    return this.session;
+  }
+
+  /** Keeps the sessions PVE issues on a socket whose certificate has been checked. */
+  keepFrom(socket: TLSSocket): void {
+    socket.on('session', (session: Buffer) => {
+      this.session = session;
+    });
+  }
+}
+
+/**
  * An undici dispatcher for one node that accepts exactly the pinned certificate and nothing
  * else. Chain verification is off because PVE's certificates are self-signed; the fingerprint
  * check below replaces it and fails closed. Node skips checkServerIdentity once chain
@@ -115,12 +138,16 @@ export function createPinnedDispatcher(
   options: PinnedDispatcherOptions = {},
 ): Agent {
   const { host, port } = hostAndPort(url);
-  const connectTls = buildConnector({
-    rejectUnauthorized: false,
-    // A resumed TLS session carries no peer certificate to check.
-    maxCachedSessions: 0,
-    timeout: options.connectTimeoutMs ?? 10_000,
-  });
+  const checked = new CheckedSessions();
+  // undici's own session cache would keep the sessions of every socket, including one whose
+  // certificate is then refused, so it stays off and each connection is offered a checked one.
+  const connectTls = (session: Buffer | undefined): buildConnector.connector =>
+    buildConnector({
+      rejectUnauthorized: false,
+      maxCachedSessions: 0,
+      ...(session ? { session } : {}),
+      timeout: options.connectTimeoutMs ?? 10_000,
+    });
   return new Agent({
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
     connections: options.connections ?? nodeConnections,
@@ -130,17 +157,22 @@ export function createPinnedDispatcher(
         callback(new Error(`refusing to connect to ${connectOptions.hostname}: not ${url}`), null);
         return;
       }
-      connectTls(connectOptions, (error, socket) => {
+      const offered = checked.offer();
+      connectTls(offered)(connectOptions, (error, socket) => {
         if (error || !socket) {
           callback(asConnectFailure(error ?? new Error('no socket')), null);
           return;
         }
-        const presented = (socket as TLSSocket).getPeerCertificate?.().fingerprint256;
-        if (presented !== pinnedFingerprint) {
+        const tlsSocket = socket as TLSSocket;
+        // Only a session this dispatcher offered can be resumed, and it offers only checked ones.
+        const resumed = offered !== undefined && tlsSocket.isSessionReused();
+        const presented = tlsSocket.getPeerCertificate?.().fingerprint256;
+        if (!resumed && presented !== pinnedFingerprint) {
           socket.destroy();
           callback(new PinMismatchError(pinnedFingerprint, presented ?? 'none'), null);
           return;
         }
+        checked.keepFrom(tlsSocket);
         callback(null, socket);
       });
     },
