@@ -210,13 +210,36 @@ async function coldUsage(
 /** Requests each mutating channel makes from start to end, signed in afresh as alice. */
 async function operationRequests(): Promise<Array<[string, number]>> {
   const alice = { node: 'pve1', type: 'qemu', vmid: 100 };
+  // VM 100 has scsi0 and efidisk0; each step leaves what the next one works on.
+  const created = { node: 'pve1', type: 'qemu', vmid: 102 };
   const operations: Array<[string, unknown]> = [
     ['disk:resize', { ...alice, disk: 'scsi0', addGiB: 1 }],
     ['instance:resources', { ...alice, cores: 3 }],
     ['net:create', { ...alice, model: 'virtio', bridge: 'vmbr0', rateMBps: 10 }],
     ['net:modify', { ...alice, key: 'net1', rateMBps: 5 }],
     ['net:delete', { ...alice, key: 'net1' }],
+    ['disk:create', { ...alice, storage: 'local-lvm', bus: 'scsi', sizeGiB: 1 }],
+    ['disk:move', { ...alice, disk: 'scsi1', targetStorage: 'tank', deleteSource: true }],
+    ['disk:detach', { ...alice, disk: 'scsi1' }],
+    ['disk:attach', { ...alice, volume: 'unused0', bus: 'scsi' }],
+    ['disk:detach', { ...alice, disk: 'scsi1' }],
+    ['disk:delete', { ...alice, disk: 'unused0' }],
+    ['pci:attach', { ...alice, device: { mapping: 'lab-gpu' } }],
+    ['pci:modify', { ...alice, key: 'hostpci0', pcie: true }],
+    ['pci:detach', { ...alice, key: 'hostpci0' }],
     ['instance:power', { ...alice, action: 'stop' }],
+    [
+      'instance:create',
+      {
+        type: 'qemu',
+        node: 'pve1',
+        name: 'bench-vm',
+        cores: 1,
+        memoryMiB: 512,
+        disk: { storage: 'local-lvm', bus: 'scsi', sizeGiB: 1 },
+      },
+    ],
+    ['instance:destroy', { ...created, confirmVmid: created.vmid }],
   ];
   const results: Array<[string, number]> = [];
   const lab = await startLab({}, { policyFile: demoPolicyFile, usageMaxAgeMs: 0 });
@@ -225,10 +248,15 @@ async function operationRequests(): Promise<Array<[string, number]>> {
     if (!user) throw new Error('the bundled scenario has no users');
     results.push(['session:login', await signIn(lab, user.userid, user.password)]);
     for (const [channel, input] of operations) {
-      if (!(channelNames as readonly string[]).includes(channel)) continue;
+      if (!(channelNames as readonly string[]).includes(channel)) {
+        throw new Error(`the bench names a channel the contract does not have: ${channel}`);
+      }
       const before = lab.sim.requests.length;
       await must(lab, channel as ChannelName, input);
-      results.push([channel, lab.sim.requests.length - before]);
+      // A channel run twice to set up the next step is reported once, from its first run.
+      if (!results.some(([name]) => name === channel)) {
+        results.push([channel, lab.sim.requests.length - before]);
+      }
     }
   } finally {
     await lab.close();

@@ -71,7 +71,28 @@ function lockDown(): void {
   });
 }
 
+/**
+ * Holds the lock that makes this the only ProxDesk running for the OS account. Quota
+ * reservations live in the main process, so two processes for the same user would each approve
+ * against their own reservations and could together commit past the quota. A second start
+ * brings the running window forward instead.
+ */
+function claimSingleInstance(): boolean {
+  if (!app.requestSingleInstanceLock()) return false;
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows();
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  return true;
+}
+
 async function start(): Promise<void> {
+  if (!claimSingleInstance()) {
+    app.quit();
+    return;
+  }
   await app.whenReady();
   lockDown();
   serveRenderer();

@@ -30,8 +30,16 @@ export const mountPathSchema = z
   .min(2)
   .max(255)
   .regex(/^\/[^,=\s\0]*$/, 'an absolute path without commas, equals signs or spaces')
-  .refine((path) => !path.split('/').includes('..'), 'a path may not contain ".."')
-  .refine((path) => path !== '/', 'the root path is the rootfs');
+  // Every part must name a directory: `//`, `/./` or a trailing `/` would alias another path,
+  // `//` even the container's root, which is the rootfs.
+  .refine(
+    (path) =>
+      path
+        .slice(1)
+        .split('/')
+        .every((part) => part !== '' && part !== '.' && part !== '..'),
+    'each part of the path must be a name: no empty parts, "." or ".."',
+  );
 
 const refFields = { node: nodeNameSchema, type: instanceTypeSchema, vmid: vmidSchema };
 

@@ -364,6 +364,12 @@ describe('creating disks, CD drives and mount points', () => {
       { ...ct200, storage: 'tank', sizeGiB: 1, mountPath: '/data,backup=1' },
       { ...ct200, storage: 'tank', sizeGiB: 1, mountPath: '/srv/../etc' },
       { ...ct200, storage: 'tank', sizeGiB: 1, mountPath: 'relative' },
+      // Paths that alias another one; `//` is the container's root.
+      { ...ct200, storage: 'tank', sizeGiB: 1, mountPath: '//' },
+      { ...ct200, storage: 'tank', sizeGiB: 1, mountPath: '/mnt/.' },
+      { ...ct200, storage: 'tank', sizeGiB: 1, mountPath: '/mnt/./x' },
+      { ...ct200, storage: 'tank', sizeGiB: 1, mountPath: '/srv//data' },
+      { ...ct200, storage: 'tank', sizeGiB: 1, mountPath: '/srv/' },
     ];
     for (const input of bad) {
       const error = await lab.fail('disk:create', input);

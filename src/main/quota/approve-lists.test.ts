@@ -110,7 +110,7 @@ describe('approveChange with list resources', () => {
     expect(decision.approved).toBe(false);
     expect(decision.items.map((i) => [i.resource, i.after, i.fits, i.reason])).toEqual([
       ['pci:/^host:0000:8[12]:/', 4, false, '3 in use + 1 = 4, over the limit of 3 by 1'],
-      ['pci:unlisted:mapping:nic-x', 1, false, '0 in use + 1 = 1, over the limit of 0 by 1'],
+      ['pci:unlisted:mapping:nic-x', 1, false, 'asks for 1; the quota policy gives you none'],
     ]);
     expect(decision.shortfalls.map((s) => [s.resource, s.shortfall])).toEqual([
       ['pci:/^host:0000:8[12]:/', 1],

@@ -427,6 +427,28 @@ describe('quotaExceededError', () => {
     );
   });
 
+  it('says plainly when the policy gives none of a resource, instead of "0 B left of 0 B"', () => {
+    const decision = approveChange(
+      limitsWith({ storage: { tank: { max: '0GiB' } } }),
+      usageOf({}),
+      { node: 'pve1', storageBytes: { tank: GiB } },
+    );
+
+    expect(decision.items.find((item) => item.resource === 'storage:tank')?.reason).toBe(
+      'asks for 1 GiB; the quota policy gives you none',
+    );
+    expect(quotaExceededError(decision).message).toBe(
+      'Not enough quota for this change. ' +
+        'Storage: tank: asks for 1 GiB, and the quota policy gives you none. ' +
+        'Free some resources or ask the lab admin for a larger quota.',
+    );
+    // A storage the policy does not name at all reads the same.
+    const unnamed = approveChange(limits, usage, { node: 'pve1', storageBytes: { local: GiB } });
+    expect(unnamed.items.find((item) => item.resource === 'storage:local')?.reason).toBe(
+      'asks for 1 GiB; the quota policy gives you none',
+    );
+  });
+
   it('does not call an approved decision a quota failure', () => {
     const decision = approveChange(limits, usage, { node: 'pve1', cores: 1 });
 

@@ -109,6 +109,8 @@ export function quotaExceededError(decision: Decision): AppError {
   const lines = decision.shortfalls.map(({ label, unit, limit, used, requested, shortfall }) => {
     const format = (value: number, rounding?: Rounding): string =>
       formatQuantity(value, unit, rounding);
+    if (limit === 0)
+      return `${label}: asks for ${format(requested)}, and the quota policy gives you none`;
     const left = Math.max(0, limit - used);
     // Rounded to nearest, a left that falls just short of the request would read as enough.
     return `${label}: asks for ${format(requested)}, ${format(left, 'down')} left of ${format(limit)} (${format(shortfall, 'up')} short)`;

@@ -49,6 +49,7 @@ function reasonFor(
   if (requested === 0) return 'unchanged';
   if (requested < 0) return `frees ${format(-requested)}; freeing always passes`;
   if (limit === null) return `adds ${format(requested)}; there is no limit`;
+  if (limit === 0) return `asks for ${format(requested)}; the quota policy gives you none`;
   const sum = `${format(used)} in use + ${format(requested)} = ${format(after)}`;
   if (fits) return `${sum} of ${format(limit)}; ${format(limit - after)} left`;
   return `${sum}, over the limit of ${format(limit)} by ${format(after - limit)}`;
