@@ -5,6 +5,7 @@ import { callChannel } from './api';
 import { clearUserData, connectBridgeEvents } from './bridge-events';
 import { ErrorMessage } from './components/error-message';
 import { Loading } from './components/spinner';
+import { restoreNotice } from './features/session/restore-notice';
 import { resumeGate } from './features/session/resume-gate';
 import { signOutMutationKey } from './features/session/session-mutations';
 import { sessionKeys, sessionStatusQuery } from './features/session/session-queries';
@@ -157,6 +158,19 @@ export function App(): ReactNode {
         {workspace(ended)}
         <SignInAgainDialog ended={ended} onSignOut={giveUpSession} />
       </>
+    );
+  }
+
+  // A kept sign-in ("Stay signed in") the start had to drop: sign in again there, told why.
+  const restoreFailed = session.data.restoreFailed;
+  if (flow.step === 'connect' && flow.lastUrl === null && restoreFailed !== undefined) {
+    return (
+      <SignInPage
+        key={restoreFailed.clusterUrl}
+        clusterUrl={restoreFailed.clusterUrl}
+        notice={restoreNotice(restoreFailed)}
+        onChangeCluster={() => setFlow({ step: 'connect', lastUrl: restoreFailed.clusterUrl })}
+      />
     );
   }
 

@@ -10,13 +10,18 @@ export const profileIdSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9-]+$/, 'not a cluster profile id');
 
-/** A profile's name as people give it. */
+/**
+ * A profile's name as people give it. Control and format characters (bidi overrides, zero-width
+ * spaces), line separators and lone surrogates are refused: they hide or reorder what a name shows.
+ */
 export const profileNameSchema = z
   .string()
   .trim()
   .min(1, 'give the profile a name')
   .max(64)
-  .regex(/^[^\p{Cc}]+$/u, 'a name has no control characters');
+  .regex(/^[^\p{Cc}]*$/u, 'a name has no control characters')
+  .regex(/^[^\p{Cf}\p{Zl}\p{Zp}]*$/u, 'a name has no invisible or direction-changing characters')
+  .regex(/^[^\p{Cs}]*$/u, 'a name has no broken characters (lone surrogates)');
 
 /** One node of a profile and how ProxDesk trusts it. */
 export const profileNodeSchema = z.object({
@@ -64,8 +69,9 @@ export const discoveryResultSchema = z.object({
 });
 
 /**
- * Adds a node to a profile: with the fingerprint the user confirmed, which must be what the node
- * presents now; without one only when the profile's root CA issued the node's certificate.
+ * Adds a node to a profile, through a session signed in on that profile: with the fingerprint the
+ * user confirmed, for an address the cluster status lists; without one only when the profile's
+ * root CA issued the node's certificate.
  */
 export const addNodeInputSchema = z.strictObject({
   profileId: profileIdSchema,

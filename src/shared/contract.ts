@@ -55,6 +55,7 @@ import {
 import {
   loginResultSchema,
   rememberedTokensSchema,
+  restoreFailedSchema,
   secondFactorInputSchema,
   signedInStatusSchema,
   tokenLoginInputSchema,
@@ -109,7 +110,7 @@ export const realmInfoSchema = z.object({
 
 /** Who is signed in, to which cluster, until when. Never carries a ticket or token. */
 export const sessionStatusSchema = z.discriminatedUnion('signedIn', [
-  z.object({ signedIn: z.literal(false) }),
+  z.object({ signedIn: z.literal(false), restoreFailed: restoreFailedSchema.optional() }),
   signedInStatusSchema,
 ]);
 
@@ -152,6 +153,11 @@ export const instanceDetailSchema = instanceSummarySchema.extend({
   sockets: z.number().nullable(),
   memoryBytes: z.number().nullable(),
   swapBytes: z.number().nullable(),
+  /**
+   * The VM's CPU model as its `cpu` option names it; null for a container (it runs on the host's
+   * CPU) and for a VM that names none or whose `cpu` cannot be read (then listed in `problems`).
+   */
+  cpuType: z.string().nullable(),
   disks: z.array(diskSchema),
   /** The guest's network interfaces (`netN`), sorted by key. */
   networks: z.array(networkInterfaceSchema),
@@ -259,6 +265,8 @@ export const channels = {
       realm: realmSchema,
       username: usernameSchema,
       password: z.string().min(1).max(1024),
+      /** Keep the ticket (never the password) in the OS keychain so the next start signs in. */
+      staySignedIn: z.boolean().default(false),
     }),
     loginResultSchema,
   ),
@@ -508,11 +516,7 @@ export type RealmInfo = z.infer<typeof realmInfoSchema>;
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 export type { LoginResult, SecondFactorMethod, SignedInStatus } from './session-schemas';
 export type { NodeSwitchNotice } from './session-schemas';
-export type {
-  ClusterProfileInfo,
-  ClusterProfilesInfo,
-  DiscoveredNode,
-} from './cluster-schemas';
+export type { ClusterProfileInfo, ClusterProfilesInfo, DiscoveredNode } from './cluster-schemas';
 export type InstanceRef = z.infer<typeof instanceRefSchema>;
 export type InstanceSummary = z.infer<typeof instanceSummarySchema>;
 export type InstanceDetail = z.infer<typeof instanceDetailSchema>;

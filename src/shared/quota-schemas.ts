@@ -3,6 +3,7 @@ import { diskCreateInputSchema } from './disk-create-schemas';
 import { diskMoveInputSchema } from './disk-move-schemas';
 import { diskAttachInputSchema } from './disk-slot-schemas';
 import { diskResizeInputSchema, resourceChangeInputSchema } from './guest-change-schemas';
+import { instanceCreateInputSchema } from './instance-create-schemas';
 import { netCreateInputSchema, netModifyInputSchema } from './network-schemas';
 import { pciAttachInputSchema, pciModifyInputSchema } from './pci-schemas';
 
@@ -27,6 +28,7 @@ const changeInputs = {
   'net:modify': netModifyInputSchema,
   'pci:attach': pciAttachInputSchema,
   'pci:modify': pciModifyInputSchema,
+  'instance:create': instanceCreateInputSchema,
 } as const;
 
 type ChangeInputs = typeof changeInputs;

@@ -34,6 +34,18 @@ export const signedInStatusSchema = z.object({
   via: z.enum(['ticket', 'token']).optional(),
   /** When the current ticket stops being valid, ISO 8601; null for an API token. */
   expiresAt: z.string().nullable(),
+  /** True when the ticket is kept on this computer ("Stay signed in"); absent otherwise. */
+  staySignedIn: z.literal(true).optional(),
+});
+
+/**
+ * The kept sign-in ("Stay signed in") that a start could not restore, and why in plain words, so
+ * the sign-in page can say so; absent when there was none.
+ */
+export const restoreFailedSchema = z.object({
+  userid: z.string(),
+  clusterUrl: z.string(),
+  reason: z.string(),
 });
 
 /** Second factors ProxDesk can answer. */
@@ -92,4 +104,5 @@ export const rememberedTokensSchema = z.array(z.string());
 export type SignedInStatus = z.infer<typeof signedInStatusSchema>;
 export type NodeSwitchNotice = z.infer<typeof nodeSwitchSchema>;
 export type LoginResult = z.infer<typeof loginResultSchema>;
+export type RestoreFailed = z.infer<typeof restoreFailedSchema>;
 export type SecondFactorMethod = z.infer<typeof secondFactorMethodSchema>;

@@ -8,6 +8,7 @@ import { MemoryStore } from '../../src/main/store/key-value-store';
 import { bundledScenarioPath, loadScenario, startSim, type Sim } from '../pve-sim';
 import { issueCertificate } from '../pve-sim/certs';
 import { findChromium, openRendererInChromium, type BrowserBridge } from './browser-bridge';
+import { screenshotDir } from './renderer-lab';
 import { ProxdeskApp } from './pages/proxdesk-app';
 
 const policyFile = resolve(import.meta.dirname, '../../resources/demo/policy.json');
@@ -68,11 +69,17 @@ describe.runIf(findChromium() !== null)('changing how a node is trusted', () => 
     await app.byTestId('trust-ca-pem').fill('not a certificate');
     await app.byTestId('trust-ca-button').click();
     const error = await app.byTestId('trust-ca-error').textContent({ timeout: 20_000 });
+    const underField = await app.byTestId('trust-ca-pem-error').textContent();
+    const listedInBox = await app.byTestId('trust-ca-error').locator('.message-fields').count();
+    await app.screenshot(join(screenshotDir, 'trust-ca-01-refused.png'));
     await app.byTestId('trust-ca-pem').fill(ca.certPem);
     await app.byTestId('trust-ca-button').click();
     await app.byTestId('username').waitFor({ timeout: 20_000 });
 
-    expect(error).toContain('not a PEM certificate');
+    // The reason shows under the field it is about; the general box does not say it again.
+    expect(underField).toContain('not a PEM certificate');
+    expect(error).toBe('Nothing was trusted');
+    expect(listedInBox).toBe(0);
     expect(settings.get('trust.cas')).toMatchObject({
       [node.url]: { fingerprint: new X509Certificate(ca.certPem).fingerprint256 },
     });

@@ -18,8 +18,9 @@ function creates(sim: Sim): number {
 }
 
 // Alice (vmids 100-299, pool alice) has 7 of 16 cores in use; guests 100, 101 and 200 are hers.
-// She asks for a VM beyond her cores, is refused item by item, then creates it within them from
-// the "Linux VM" template with the Debian ISO, and then a container from the Debian template.
+// She asks for a VM beyond her cores, sees in the quota preview item by item that it does not
+// fit (Create stays disabled), then creates it within them from the "Linux VM" template with the
+// Debian ISO, and then a container from the Debian template.
 describe.runIf(findChromium() !== null)('creating instances in the renderer', () => {
   let sim: Sim;
   let core: Core;
@@ -76,16 +77,18 @@ describe.runIf(findChromium() !== null)('creating instances in the renderer', ()
     await app.screenshot(join(screenshots, 'instance-create-01-form.png'));
   });
 
-  it('refuses more cores than are left with the itemised shortfall, sending nothing', async () => {
-    await dialog.submit();
+  it('shows before anything is sent that 10 cores do not fit, and offers no Create', async () => {
+    const preview = dialog.byTestId('quota-preview');
 
-    const shortfall = dialog.byTestId('shortfall-cores');
-    await shortfall.waitFor();
-    // Limit, used, requested, short by.
-    expect(await shortfall.locator('td').allTextContents()).toEqual(['16', '7', '10', '1']);
+    await expect.poll(() => preview.getAttribute('data-approved')).toBe('false');
+
+    expect(await dialog.byTestId('preview-reason-cores').textContent()).toBe(
+      '7 in use + 10 = 17, over the limit of 16 by 1',
+    );
+    expect(await dialog.byTestId('create-submit').isDisabled()).toBe(true);
     expect(creates(sim)).toBe(0);
-    await shortfall.scrollIntoViewIfNeeded();
-    await app.screenshot(join(screenshots, 'instance-create-02-refused.png'));
+    await preview.scrollIntoViewIfNeeded();
+    await app.screenshot(join(screenshots, 'instance-create-06-preview.png'));
   });
 
   it('creates the VM within the quota, following the task, in her pool', async () => {

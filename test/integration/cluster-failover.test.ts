@@ -113,6 +113,69 @@ describe('failover between the nodes of a cluster profile', () => {
     expect(pve2.received).toEqual([]);
   });
 
+  it('never fails over to a trusted node of another profile: nothing is sent to it', async () => {
+    lab = await twoNodeLab();
+    const [pve1, pve2] = nodes(lab);
+    await lab.call('cluster:trust', { url: pve1.url, fingerprint: pve1.fingerprint });
+    // pve2 is trusted on the connect page, so it is a profile of its own, not a node of pve1's.
+    await lab.call('cluster:trust', { url: pve2.url, fingerprint: pve2.fingerprint });
+    await lab.call('session:login', { url: pve1.url, ...alice });
+    await pve1.stop();
+
+    const error = await lab.fail('instance:list');
+    const listed = await lab.call('cluster:profiles');
+
+    expect(error.code).toBe('CLUSTER_UNREACHABLE');
+    expect(error.details?.nodes).toEqual([
+      { url: pve1.url, name: null, reason: 'refused the connection' },
+    ]);
+    expect(listed.profiles).toHaveLength(2);
+    expect(pve2.received).toEqual([]);
+  });
+
+  it('sends nothing to a pinned node never shown to be a member, until adding it proves it', async () => {
+    const settings = new MemoryStore();
+    lab = await twoNodeLab(settings);
+    const [pve1, pve2] = nodes(lab);
+    await lab.call('cluster:trust', { url: pve1.url, fingerprint: pve1.fingerprint });
+    // A profile as an earlier version stored it: pve2 pinned and listed, with no proof.
+    const profiles = settings.get('cluster.profiles') as Array<{ nodes: unknown[] }>;
+    profiles[0]?.nodes.push({ url: pve2.url, name: 'pve2' });
+    settings.set('cluster.profiles', profiles);
+    settings.set('trust.pins', {
+      ...(settings.get('trust.pins') as object),
+      [pve2.url]: { fingerprint: pve2.fingerprint, pinnedAt: '2026-01-01T00:00:00.000Z' },
+    });
+    await lab.call('session:login', { url: pve1.url, ...alice });
+    await pve1.stop();
+
+    const refused = await lab.fail('instance:list');
+    const sentToPve2 = pve2.received.length;
+    await pve1.start();
+    const found = await lab.call('cluster:discover');
+    await lab.call('cluster:add-node', {
+      profileId: found.profileId,
+      url: pve2.url,
+      fingerprint: pve2.fingerprint,
+    });
+    await pve1.stop();
+    const instances = await lab.call('instance:list');
+
+    expect(refused.code).toBe('CLUSTER_UNREACHABLE');
+    expect(refused.details?.nodes?.[1]).toEqual({
+      url: pve2.url,
+      name: 'pve2',
+      reason: 'was never shown to be a node of this cluster, so it was not used',
+    });
+    expect(sentToPve2).toBe(0);
+    expect(found.nodes.map((node) => [node.name, node.inProfile])).toEqual([
+      ['pve1', true],
+      ['pve2', false],
+    ]);
+    expect(instances).toHaveLength(3);
+    expect(pve2.received).toContainEqual({ method: 'GET', path: '/cluster/resources' });
+  });
+
   it('never sends a write again when its connection died after it was sent', async () => {
     lab = await twoNodeLab();
     const [pve1, pve2] = nodes(lab);

@@ -34,18 +34,18 @@ function configWrites(lab: Lab): number {
   return lab.sim.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/config')).length;
 }
 
+let lab: Lab;
+
+beforeEach(async () => {
+  lab = await startLab({}, { policy: policyWithCpuRules() });
+  await lab.signIn();
+});
+afterEach(async () => {
+  expect(lab.sim.schemaViolations).toEqual([]);
+  await lab.close();
+});
+
 describe('CPU model changes against the cpuModels rules', () => {
-  let lab: Lab;
-
-  beforeEach(async () => {
-    lab = await startLab({}, { policy: policyWithCpuRules() });
-    await lab.signIn();
-  });
-  afterEach(async () => {
-    expect(lab.sim.schemaViolations).toEqual([]);
-    await lab.close();
-  });
-
   it('lets a VM move to a model whose rule has room, counting it against that rule', async () => {
     const preview = await lab.call('quota:preview', {
       kind: 'instance:resources',
@@ -149,5 +149,49 @@ describe('CPU model changes against the cpuModels rules', () => {
     expect(back.resources.cpuType).toBe('x86-64-v2-AES');
     expect(moved.resources.cpuType).toBe('host');
     expect([cpuOf(lab, 100), cpuOf(lab, 101)]).toEqual(['host', 'x86-64-v2-AES']);
+  });
+});
+
+describe('the CPU model in instance:get', () => {
+  it('returns the model a VM runs, and the new one once it changed, keeping the flags', async () => {
+    const vm = lab.sim.state.instances.get(100);
+    if (!vm) throw new Error('the scenario has no VM 100');
+    vm.config.cpu = 'cputype=x86-64-v2-AES,flags=+aes';
+
+    const before = await lab.call('instance:get', vm100);
+    await lab.call('instance:resources', { ...vm100, cpuType: 'host' });
+    const after = await lab.call('instance:get', vm100);
+
+    expect(before.cpuType).toBe('x86-64-v2-AES');
+    expect(after.cpuType).toBe('host');
+    expect(cpuOf(lab, 100)).toBe('host,flags=+aes');
+    expect(after.problems).toEqual([]);
+  });
+
+  it('returns no model for a container, nor for a VM that names none', async () => {
+    const vm = lab.sim.state.instances.get(101);
+    if (!vm) throw new Error('the scenario has no VM 101');
+    vm.config.cpu = 'flags=+aes';
+
+    const container = await lab.call('instance:get', { node: 'pve1', type: 'lxc', vmid: 200 });
+    const flagsOnly = await lab.call('instance:get', vm101);
+
+    expect(container.cpuType).toBeNull();
+    expect(flagsOnly.cpuType).toBeNull();
+    expect(flagsOnly.problems).toEqual([]);
+  });
+
+  it('reports an unreadable cpu value as a problem and no model', async () => {
+    const vm = lab.sim.state.instances.get(101);
+    if (!vm) throw new Error('the scenario has no VM 101');
+    vm.config.cpu = 'host,cputype=kvm64';
+
+    const detail = await lab.call('instance:get', vm101);
+
+    expect(detail.cpuType).toBeNull();
+    expect(detail.problems).toContainEqual({
+      key: 'cpu',
+      reason: 'key "cputype" appears more than once',
+    });
   });
 });

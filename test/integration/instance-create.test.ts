@@ -3,6 +3,7 @@ import { createLogger } from '../../src/main/log/logger';
 import { loadPolicyFile, type Policy } from '../../src/main/quota/policy';
 import { GiB, MiB } from '../../src/shared/units';
 import { demoPolicyPath, startLab, type Lab } from './lab';
+import { newCt as ct, newVm as vm } from './new-guests';
 
 // The bundled lab, for alice (vmids 100-299, pool alice, nodes pve1 and pve2): 7 of 16 cores,
 // 12.5 of 32 GiB memory, 125.5 of 200 MB/s network, 64 of 200 GiB on local-lvm. Her guests are
@@ -12,26 +13,6 @@ import { demoPolicyPath, startLab, type Lab } from './lab';
 const debianIso = 'local:iso/debian-12.7.0-amd64-netinst.iso';
 const ubuntuIso = 'local:iso/ubuntu-24.04.1-live-server-amd64.iso';
 const debianTemplate = 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst';
-
-const vm = {
-  type: 'qemu',
-  node: 'pve1',
-  name: 'alice-new',
-  cores: 2,
-  memoryMiB: 2048,
-  disk: { storage: 'local-lvm', bus: 'scsi', sizeGiB: 16 },
-} as const;
-
-const ct = {
-  type: 'lxc',
-  node: 'pve2',
-  name: 'alice-ct2',
-  cores: 1,
-  memoryMiB: 512,
-  swapMiB: 256,
-  ostemplate: debianTemplate,
-  rootfs: { storage: 'local-lvm', sizeGiB: 4 },
-} as const;
 
 function demoPolicyWith(change: (alice: Policy['users'][string]) => void): Policy {
   const policy = loadPolicyFile(demoPolicyPath);

@@ -1,11 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from './lab';
+import { newCt as ct, newVm as vm } from './new-guests';
 
 // Hostile and malformed input to `quota:preview`, one or more per kind of change: each is refused
 // as INVALID_INPUT naming the field, before anything is read of the cluster or written to it.
+// New guests are checked by the very schema `instance:create` takes.
 
 const vm100 = { node: 'pve1', type: 'qemu', vmid: 100 } as const;
 const ct200 = { node: 'pve1', type: 'lxc', vmid: 200 } as const;
+const newVm = { kind: 'instance:create', ...vm } as const;
+const newCt = { kind: 'instance:create', ...ct } as const;
 
 describe('quota:preview input', () => {
   let lab: Lab;
@@ -121,6 +125,29 @@ describe('quota:preview input', () => {
       { kind: 'net:modify', ...vm100, key: 'net0', rateMBps: 1, digest: 'x' },
       'input',
     ],
+    ['a new guest name with an option', { ...newVm, name: 'web,pool=bob' }, 'name'],
+    ['a new guest id as a string', { ...newVm, vmid: '102' }, 'vmid'],
+    ['a new guest id below 100', { ...newVm, vmid: 99 }, 'vmid'],
+    ['NaN cores for a new guest', { ...newVm, cores: Number.NaN }, 'cores'],
+    [
+      'a negative disk for a new VM',
+      { ...newVm, disk: { ...newVm.disk, sizeGiB: -4 } },
+      'disk.sizeGiB',
+    ],
+    [
+      'a new VM disk on a storage path',
+      { ...newVm, disk: { ...newVm.disk, storage: '../etc' } },
+      'disk.storage',
+    ],
+    ['an ISO with an extra option', { ...newVm, iso: 'local:iso/x.iso,media=disk' }, 'iso'],
+    [
+      'a container template leaving its folder',
+      { ...newCt, ostemplate: 'local:vztmpl/../x.tar.gz' },
+      'ostemplate',
+    ],
+    ['a root password with a newline', { ...newCt, password: 'abcdef\nroot' }, 'password'],
+    ['swap on a new VM', { ...newVm, swapMiB: 256 }, 'input'],
+    ['a new guest of no type', { ...newVm, type: 'docker' }, 'type'],
     [
       'a kind that is not an operation',
       { kind: 'instance:destroy', ...vm100, confirmVmid: 100 },

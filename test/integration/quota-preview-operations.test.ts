@@ -2,11 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelName } from '../../src/shared/contract';
 import type { QuotaChangeKind, QuotaPreview } from '../../src/shared/quota-schemas';
 import { startLab, type Lab } from './lab';
+import { newCt, newVm } from './new-guests';
 
 // For every operation `quota:preview` prices, the preview's decision must be exactly what the
 // operation is then held to. Alice in the bundled scenario against the demo policy: 7 of 16
 // cores; local-lvm 64 GiB of 200; tank 84 GiB of 120 (scsi, virtio, rootfs, mp only); network
 // 125.5 of 200 MB/s (VM 100 net0 at 50); PCI: one lab-gpu mapping, one host device 01/03:00.x.
+// New guests: ids 100-299 (100, 101 and 200 are hers), pool alice, the demo policy's templates.
 
 const vm100 = { node: 'pve1', type: 'qemu', vmid: 100 } as const;
 const vm101 = { node: 'pve2', type: 'qemu', vmid: 101 } as const;
@@ -187,6 +189,27 @@ describe('quota:preview decides as the operation does', () => {
       false,
       ['pci:unlisted:host:0000:02:00.0'],
     ],
+    [
+      'a new VM that fits',
+      'instance:create',
+      newVm,
+      true,
+      ['cores', 'memory', 'storage:local-lvm'],
+    ],
+    [
+      'a new VM with more cores than are left',
+      'instance:create',
+      { ...newVm, cores: 10 },
+      false,
+      ['cores', 'memory', 'storage:local-lvm'],
+    ],
+    [
+      'a new container on a chosen id',
+      'instance:create',
+      { ...newCt, vmid: 250 },
+      true,
+      ['cores', 'memory', 'swap', 'storage:local-lvm'],
+    ],
   ])('%s', async (_case, kind, input, approved, resources) => {
     const preview = await previewThenRun(lab, kind, input);
 
@@ -233,6 +256,41 @@ describe('quota:preview decides as the operation does', () => {
 
     expect(preview).toEqual({ approved: true, items: [] });
     expect(lab.sim.state.instances.get(100)?.config.hostpci0).toBe('mapping=lab-gpu,pcie=1');
+  });
+
+  it("refuses a new container whose template's NIC no longer fits, as the create is refused", async () => {
+    // The other template's VM takes 25 MB/s, leaving 49.5 of the 200 MB/s.
+    await lab.call('instance:create', { ...newVm, template: 'Linux VM' });
+
+    const preview = await previewThenRun(lab, 'instance:create', {
+      ...newCt,
+      template: 'Web server',
+    });
+
+    expect(preview.approved).toBe(false);
+    expect(shortfallsOf(preview)).toEqual([
+      expect.objectContaining({ resource: 'network', shortfall: 0.5 * 2 ** 20 }),
+    ]);
+  });
+
+  it('prices a new guest without asking PVE for an id or sending anything', async () => {
+    const requestsBefore = lab.sim.requests.length;
+
+    const fits = await lab.call('quota:preview', { kind: 'instance:create', ...newVm });
+    const refused = await lab.call('quota:preview', {
+      kind: 'instance:create',
+      ...newCt,
+      vmid: 250,
+      cores: 12,
+      password: 'hunter2-secret',
+    });
+
+    const sent = lab.sim.requests.slice(requestsBefore);
+    expect([fits.approved, refused.approved]).toEqual([true, false]);
+    expect(sent.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(sent.filter((r) => r.path === '/cluster/nextid')).toEqual([]);
+    const created = await lab.call('instance:create', newVm);
+    expect(created.vmid).toBe(102);
   });
 
   it('lets a decrease through for a user already over quota, in preview and operation', async () => {
@@ -296,6 +354,26 @@ describe('quota:preview decides as the operation does', () => {
       'instance:resources',
       { node: 'pve1', type: 'qemu', vmid: 300, cores: 1 },
       'NOT_OWNED',
+    ],
+    [
+      'a new guest id outside her range',
+      'instance:create',
+      { ...newVm, vmid: 300 },
+      'QUOTA_EXCEEDED',
+    ],
+    ['a new guest id one of hers has', 'instance:create', { ...newVm, vmid: 101 }, 'CONFLICT'],
+    [
+      'an ISO the node does not list',
+      'instance:create',
+      { ...newVm, iso: 'local:iso/not-there.iso' },
+      'NOT_FOUND',
+    ],
+    ['a pool that is not hers', 'instance:create', { ...newVm, pool: 'bob' }, 'INVALID_INPUT'],
+    [
+      'a template for the other guest type',
+      'instance:create',
+      { ...newVm, template: 'Web server' },
+      'INVALID_INPUT',
     ],
   ])('refuses %s with the error the operation gives', async (_case, kind, input, code) => {
     const preview = await lab.fail('quota:preview', { kind, ...input });

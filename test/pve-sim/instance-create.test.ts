@@ -89,6 +89,61 @@ describe('guest create and next id', () => {
     expect(sim.state.tasks.size).toBe(tasksBefore);
   });
 
+  it('claims the id at once with a config locked for create, as PVE does', async () => {
+    sim.faults.hangTasks = true;
+
+    const reply = await call(sim, agent, 'POST', '/nodes/pve1/qemu', {
+      session: alice,
+      form: { vmid: '151', pool: 'alice', cores: '2', scsi0: 'local-lvm:8' },
+    });
+    const checked = await call(sim, agent, 'GET', '/cluster/nextid', {
+      session: alice,
+      query: { vmid: '151' },
+    });
+    const again = await call(sim, agent, 'POST', '/nodes/pve2/qemu', {
+      session: alice,
+      form: { vmid: '151', pool: 'alice', cores: '1' },
+    });
+
+    expect(reply.status).toBe(200);
+    expect(sim.state.instances.get(151)).toMatchObject({
+      type: 'qemu',
+      node: 'pve1',
+      name: 'VM 151',
+      pool: null,
+      config: { lock: 'create' },
+    });
+    expect(sim.state.instances.get(151)?.config).toEqual({ lock: 'create' });
+    expect([checked.status, checked.json?.errors]).toEqual([
+      400,
+      { vmid: 'VM 151 already exists' },
+    ]);
+    expect([again.status, again.json?.message]).toEqual([
+      500,
+      "unable to create VM 151 - VM 151 already exists on node 'pve1'\n",
+    ]);
+  });
+
+  it('removes the claimed config when the create task fails', async () => {
+    sim.faults.failNextTask = 'simulated failure';
+
+    const reply = await call(sim, agent, 'POST', '/nodes/pve1/qemu', {
+      session: alice,
+      form: { vmid: '152', pool: 'alice', scsi0: 'local-lvm:8' },
+    });
+    const claimed = sim.state.instances.get(152)?.config;
+    const status = await waitForTask(sim, agent, alice, String(reply.json?.data));
+    const free = await call(sim, agent, 'GET', '/cluster/nextid', {
+      session: alice,
+      query: { vmid: '152' },
+    });
+
+    expect(claimed).toEqual({ lock: 'create' });
+    expect(status.exitstatus).toBe('simulated failure');
+    expect(sim.state.instances.has(152)).toBe(false);
+    expect(free.json?.data).toBe('152');
+  });
+
   it('wants VM.Allocate on the pool, and refuses a pool the user holds nothing on', async () => {
     const reply = await call(sim, agent, 'POST', '/nodes/pve1/lxc', {
       session: alice,

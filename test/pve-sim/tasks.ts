@@ -15,6 +15,8 @@ export interface TaskSpec {
   progress: string[];
   /** Applies the task's effect at its end; throws to fail the task; returns warning lines. */
   finish: () => string[];
+  /** Undoes what the request did before the task started, when the task fails. */
+  undo?: () => void;
 }
 
 /** Starts tasks and stops their timers on close. */
@@ -126,6 +128,7 @@ export function createTaskRunner(options: {
           task.log.push(warnings.length > 0 ? `TASK WARNINGS: ${warnings.length}` : 'TASK OK');
         } catch (error) {
           const message = errorText(error);
+          spec.undo?.();
           task.exitstatus = message;
           task.log.push(`TASK ERROR: ${message}`);
         }

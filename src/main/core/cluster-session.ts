@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger';
-import { ClusterConnection, type NodeSwitch } from '../pve/cluster-connection';
+import { ClusterConnection, UnprovenNodeError, type NodeSwitch } from '../pve/cluster-connection';
 import type { ClusterProfiles } from '../store/cluster-profiles';
 import type { NodeConnections } from './node-connections';
 
@@ -23,10 +23,20 @@ export function openClusterSession(
   const profile = deps.profiles.ensureForAddress(startUrl);
   const cluster = new ClusterConnection({
     startUrl,
-    // Read on each failover, so nodes added after sign-in count and a removed profile falls back
-    // to the node the session started on.
-    nodes: () => deps.profiles.findByUrl(startUrl)?.nodes ?? [{ url: startUrl, name: null }],
-    connect: (url) => deps.nodes.get(url),
+    // Read on each failover, so nodes added after sign-in count. Only the nodes of the profile
+    // signed in on are ever used; a removed profile falls back to the node the session started on.
+    nodes: () =>
+      deps.profiles.list().find((candidate) => candidate.id === profile.id)?.nodes ?? [
+        { url: startUrl, name: null },
+      ],
+    connect: (url) => {
+      const target = deps.nodes.get(url);
+      // Credentials go only to the node the user signed in on and to proven members.
+      if (url !== startUrl && !deps.profiles.isProvenMember(profile.id, url)) {
+        throw new UnprovenNodeError(url);
+      }
+      return target;
+    },
     onSwitch,
     log: deps.log,
     now: deps.now,

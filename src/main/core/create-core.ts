@@ -17,6 +17,7 @@ import { TrustStore } from '../store/trust-store';
 import { ClusterProfiles } from '../store/cluster-profiles';
 import { MemorySecretStore, type SecretStore } from '../store/secrets';
 import { RememberedTokens } from './remembered-tokens';
+import { KeptTickets } from './kept-ticket';
 import type { Scheduler } from './scheduler';
 import type { CoreContext, Handler } from './context';
 import { clusterHandlers } from './handlers/cluster';
@@ -42,6 +43,7 @@ import { commitGuard, ElevatedMode } from './elevated-mode';
 import { QuotaService } from './quota-service';
 import { SessionManager } from './session';
 import { BackgroundTasks } from './tracked-task';
+import { resumeAfterSignIn } from './background-tasks';
 import { describeInputIssues } from './input-issues';
 import { WriteLedger } from '../pve/write-ledger';
 import { sessionEndedError } from './session-resume';
@@ -52,7 +54,10 @@ export interface CoreOptions {
   /** Folder for settings (when no store is given) and logs. */
   dataDir: string;
   settings?: KeyValueStore;
-  /** Where remembered API-token secrets go (the OS keychain in the app); memory only by default. */
+  /**
+   * Where remembered API-token secrets and the "Stay signed in" ticket go (the OS keychain in the
+   * app); memory only by default.
+   */
   secrets?: SecretStore;
   /** Runs the ticket renewal timer; tests pass one they drive. */
   scheduler?: Scheduler;
@@ -125,6 +130,7 @@ export function createCore(options: CoreOptions): Core {
     trust,
     profiles,
     tokens,
+    kept: new KeptTickets(settings, secrets, now),
     ...(options.scheduler ? { schedule: options.scheduler } : {}),
     log: logger.child('pve'),
     now,
@@ -133,6 +139,8 @@ export function createCore(options: CoreOptions): Core {
     // With a lab token installed, handlers get an API whose commits the token sends.
     routeApi: (session) => elevated.apiFor(session),
   });
+  // A ticket kept by "Stay signed in" is renewed now; `session:status` waits for the outcome.
+  void sessions.restoreKept();
   const quota = new QuotaService(
     options.policy
       ? { policy: options.policy, file: options.policyFile }
@@ -147,6 +155,10 @@ export function createCore(options: CoreOptions): Core {
   // A change ProxDesk committed makes every warm usage snapshot stale.
   events.on('cluster:changed', () => quota.invalidate());
   const background = new BackgroundTasks();
+  // A sign-in follows again the tasks its user left unsettled at sign-out.
+  events.on('session:changed', (status: EventPayload<'session:changed'>) => {
+    if (status.signedIn) void resumeAfterSignIn(sessions, background, log);
+  });
   const elevated = new ElevatedMode(
     settings,
     secrets,
@@ -241,7 +253,7 @@ export function createCore(options: CoreOptions): Core {
       return () => events.off(event, listener);
     },
     async close() {
-      background.abortAll();
+      background.close();
       events.removeAllListeners();
       await sessions.close();
       if (ownsLogger) await logger.close();

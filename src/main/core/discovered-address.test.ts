@@ -45,4 +45,79 @@ describe('discoveredAddress', () => {
     });
     expect(discoveredAddress({ ip: '10.0.0.2' }, inUse).url).toBeNull();
   });
+
+  it('offers no address that can never be a node, saying why, but keeps IPv4 loopback', () => {
+    const problems = [
+      '0.0.0.0',
+      '255.255.255.255',
+      '169.254.10.20',
+      '224.0.0.1',
+      '239.255.255.250',
+      '::1',
+      '::',
+      'fe80::1',
+      'ff02::1',
+      '::ffff:169.254.1.1',
+    ].map((ip) => discoveredAddress({ name: 'pve2', ip }, inUse));
+    const loopback = ['127.0.0.1', '127.0.0.2', '127.255.0.9'].map(
+      (ip) => discoveredAddress({ name: 'pve2', ip }, inUse).url,
+    );
+
+    expect(problems.map((found) => [found.url, found.problem])).toEqual([
+      [
+        null,
+        'PVE listed 0.0.0.0 for this node, which is no node\'s address: it is an unspecified ("this host") address.',
+      ],
+      [
+        null,
+        "PVE listed 255.255.255.255 for this node, which is no node's address: it is the broadcast address.",
+      ],
+      [
+        null,
+        "PVE listed 169.254.10.20 for this node, which is no node's address: it is a link-local address.",
+      ],
+      [
+        null,
+        "PVE listed 224.0.0.1 for this node, which is no node's address: it is a multicast address.",
+      ],
+      [
+        null,
+        "PVE listed 239.255.255.250 for this node, which is no node's address: it is a multicast address.",
+      ],
+      [
+        null,
+        "PVE listed ::1 for this node, which is no node's address: it is this machine's IPv6 loopback address.",
+      ],
+      [
+        null,
+        'PVE listed :: for this node, which is no node\'s address: it is an unspecified ("this host") address.',
+      ],
+      [
+        null,
+        "PVE listed fe80::1 for this node, which is no node's address: it is a link-local address.",
+      ],
+      [
+        null,
+        "PVE listed ff02::1 for this node, which is no node's address: it is a multicast address.",
+      ],
+      [
+        null,
+        "PVE listed 169.254.1.1 for this node, which is no node's address: it is a link-local address.",
+      ],
+    ]);
+    expect(loopback).toEqual([
+      'https://127.0.0.1:8006',
+      'https://127.0.0.2:8006',
+      'https://127.255.0.9:8006',
+    ]);
+  });
+
+  it('offers an IPv4-mapped IPv6 address as the IPv4 node it maps', () => {
+    expect(discoveredAddress({ name: 'pve2', ip: '::ffff:10.0.0.2' }, inUse)).toEqual({
+      name: 'pve2',
+      ip: '::ffff:10.0.0.2',
+      url: 'https://10.0.0.2:8006',
+      problem: null,
+    });
+  });
 });

@@ -92,6 +92,7 @@ describe('ElevatedMode', () => {
         throw new AppError('INVALID_INPUT', 'no keychain');
       },
       delete: () => undefined,
+      available: () => false,
     };
     const mode = new ElevatedMode(settings, refusing, () => async () => undefined, log);
 

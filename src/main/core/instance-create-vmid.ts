@@ -59,7 +59,8 @@ function isTaken(error: unknown): boolean {
   );
 }
 
-function takenError(vmid: number): AppError {
+/** The CONFLICT for a requested id that a guest already has. */
+export function takenVmidError(vmid: number): AppError {
   return new AppError('CONFLICT', `Guest id ${vmid} is already in use; choose another.`, {
     fields: { vmid: 'already in use' },
   });
@@ -78,12 +79,12 @@ export async function chooseVmid(
 ): Promise<number> {
   if (requested !== undefined) {
     requireVmidInRange(limits, requested);
-    if (taken.has(requested)) throw takenError(requested);
+    if (taken.has(requested)) throw takenVmidError(requested);
     try {
       await api.nextId(requested);
       return requested;
     } catch (error) {
-      if (isTaken(error)) throw takenError(requested);
+      if (isTaken(error)) throw takenVmidError(requested);
       throw error;
     }
   }

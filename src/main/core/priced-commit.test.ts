@@ -6,7 +6,12 @@ import { parsePolicy, resolveUserLimits } from '../quota/policy';
 import { ReservationBook } from '../quota/reservations';
 import { computeUsage } from '../quota/usage';
 import type { CoreContext } from './context';
-import { commitPricedChange, type Approved, type Commit } from './priced-commit';
+import {
+  commitClaimedChange,
+  commitPricedChange,
+  type Approved,
+  type Commit,
+} from './priced-commit';
 import { guestPlanner, type OnGuest, type Planner } from './planner';
 import type { QuotaService, UsageSnapshot } from './quota-service';
 import { BackgroundTasks } from './tracked-task';
@@ -60,7 +65,7 @@ function harness(api: PveApi, deadlineMs = 2_000): Harness {
   const emitted: string[] = [];
   const quota = { snapshot: vi.fn(async () => snapshot()) } as unknown as QuotaService;
   const context = {
-    sessions: { api: async () => ({ api, userid: 'a@pve' }) },
+    sessions: { api: async () => ({ api, userid: 'a@pve', clusterId: 'lab' }) },
     quota,
     reservations: book,
     background: new BackgroundTasks(),
@@ -303,5 +308,90 @@ describe('commitPricedChange', () => {
       details: { shortfalls: [{ resource: 'cores', used: 4, requested: 1 }] },
     });
     expect(book.pending('a@pve')).toEqual([]);
+  });
+});
+
+describe('commitClaimedChange', () => {
+  /** A claim of id 101 that records when it is taken and given back. */
+  function idClaim(
+    events: string[],
+  ): (
+    approved: Approved<OnGuest<{ cores: number }>>,
+  ) => Promise<{ detail: { cores: number; id: number }; release: () => void }> {
+    return async ({ detail }) => {
+      events.push('claimed');
+      return { detail: { cores: detail.cores, id: 101 }, release: () => events.push('released') };
+    };
+  }
+
+  it('claims once approved, commits with the claim, and releases it with the reservation', async () => {
+    const { context, book } = harness(taskApi(['stopped']));
+    const events: string[] = [];
+
+    const outcome = await commitClaimedChange(context, {
+      planner: coresPlanner(2),
+      what: 'create VM 101',
+      claim: idClaim(events),
+      commit: ({ detail }) => ({
+        write: async () => {
+          events.push(`sent ${detail.id}`, `held ${book.pending('a@pve').length}`);
+        },
+        changed: `created ${detail.id}`,
+      }),
+    });
+
+    expect(events).toEqual(['claimed', 'sent 101', 'held 1', 'released']);
+    expect(outcome).toMatchObject({ changed: true, detail: { cores: 2, id: 101 } });
+    expect(book.pending('a@pve')).toEqual([]);
+  });
+
+  it('claims nothing for a change the quota refuses', async () => {
+    const { context } = harness(taskApi(['stopped']));
+    const events: string[] = [];
+
+    const error = await commitClaimedChange(context, {
+      planner: coresPlanner(3),
+      what: 'create VM 101',
+      claim: idClaim(events),
+      commit: () => ({ write: async () => undefined, changed: 'x' }),
+    }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'QUOTA_EXCEEDED' });
+    expect(events).toEqual([]);
+  });
+
+  it('reserves and sends nothing when the claim fails', async () => {
+    const { context, book, emitted } = harness(taskApi(['stopped']));
+    const taken = new AppError('CONFLICT', 'Guest id 101 is already in use; choose another.');
+    const commit = vi.fn();
+
+    const error = await commitClaimedChange(context, {
+      planner: coresPlanner(1),
+      what: 'create VM 101',
+      claim: () => Promise.reject(taken),
+      commit,
+    }).catch((e: unknown) => e);
+
+    expect(error).toBe(taken);
+    expect(commit).not.toHaveBeenCalled();
+    expect(book.pending('a@pve')).toEqual([]);
+    expect(emitted).toEqual([]);
+  });
+
+  it('keeps the claim while the outcome is unknown, and releases it with the reservation', async () => {
+    const { context, book } = harness(taskApi(['stopped']), 60);
+    const events: string[] = [];
+
+    const error = await commitClaimedChange(context, {
+      planner: coresPlanner(1),
+      what: 'create VM 101',
+      claim: idClaim(events),
+      commit: () => ({ write: () => Promise.reject(lostContact), changed: 'x' }),
+    }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+    expect(events).toEqual(['claimed']);
+    await vi.waitFor(() => expect(book.pending('a@pve')).toEqual([]));
+    expect(events).toEqual(['claimed', 'released']);
   });
 });

@@ -5,6 +5,7 @@ import { quotaExceededError } from '../quota/approve';
 import type { CoreContext } from './context';
 import type { OnGuest, Planner } from './planner';
 import { priceOnSnapshot } from './pricing';
+import type { TaskOwner } from './background-tasks';
 import { runTrackedTask, runTrackedWrite, type TrackedTaskContext } from './tracked-task';
 
 // The one path every mutating operation takes: price under the user's lock, reserve, commit.
@@ -13,7 +14,9 @@ import { runTrackedTask, runTrackedWrite, type TrackedTaskContext } from './trac
 // works out the change, the quota decides, and an approved change is reserved. Outside the lock
 // the change is sent (a change to a guest with the config digest it was planned on), and its
 // reservation is released by the tracked-task rules: at once on a certain outcome, held while
-// the outcome is unknown.
+// the outcome is unknown. An operation that must also take something for the approved change
+// alone (a new guest's id) claims it under the lock, after approval; it is released with the
+// reservation.
 
 /** What an approved change is committed with: the plan's detail, and the API to send it with. */
 export interface Approved<D> {
@@ -44,14 +47,38 @@ export type PricedOutcome<D> = { api: PveApi; detail: D } & (
   { changed: false } | { changed: true; task: TaskOutcome | null }
 );
 
+/** What an approved change holds besides its quota, and how it is given back. */
+export interface Claim<C> {
+  /** The plan's detail with what was claimed, as the commit is sent with it. */
+  detail: C;
+  /** Gives the claim back; runs inside the reservation's release, so on the same rules. */
+  release: () => void;
+}
+
+/**
+ * An operation that must take something once it is approved and before it is sent, which neither
+ * a refused change nor a preview may take (a new guest's id). `claim` runs under the user's lock
+ * after the quota approved the plan; when it throws, nothing is reserved or sent. Its plans
+ * always write something.
+ */
+export interface ClaimingOperation<D, C> {
+  planner: Planner<D>;
+  /** In words, for the log and task errors. */
+  what: string;
+  claim: (approved: Approved<D>) => Promise<Claim<C>>;
+  commit: (approved: Approved<C>) => Commit;
+}
+
 /** What runTrackedTask and runTrackedWrite need, from the core's context and settings. */
 export function trackedTaskContext(
   context: CoreContext,
   api: PveApi,
+  owner: TaskOwner,
   release: () => void,
 ): TrackedTaskContext {
   return {
     api,
+    owner,
     log: context.log,
     now: context.now,
     background: context.background,
@@ -71,8 +98,32 @@ export async function commitPricedChange<D>(
   context: CoreContext,
   operation: PricedOperation<D>,
 ): Promise<PricedOutcome<D>> {
+  const claim = ({ detail }: Approved<D>): Promise<Claim<D>> =>
+    Promise.resolve({ detail, release: () => undefined });
+  return commitWithClaim(context, { ...operation, claim }, (detail) => detail);
+}
+
+/**
+ * As commitPricedChange, with a claim taken once the change is approved (ClaimingOperation);
+ * the claim is released with the reservation. Throws what the claim throws, nothing reserved.
+ */
+export function commitClaimedChange<D, C>(
+  context: CoreContext,
+  operation: ClaimingOperation<D, C>,
+): Promise<PricedOutcome<C>> {
+  return commitWithClaim(context, operation, () => {
+    throw new AppError('INTERNAL', `Nothing would ${operation.what}: the plan writes nothing.`);
+  });
+}
+
+/** The shared path; `unchanged` gives the outcome's detail for a plan that writes nothing. */
+async function commitWithClaim<D, C>(
+  context: CoreContext,
+  operation: ClaimingOperation<D, C>,
+  unchanged: (detail: D) => C,
+): Promise<PricedOutcome<C>> {
   const { sessions, quota, reservations, log } = context;
-  const { api, userid } = await sessions.api();
+  const { api, userid, clusterId } = await sessions.api();
 
   const priced = await reservations.withUserLock(userid, async () => {
     const pending = reservations.pending(userid);
@@ -82,12 +133,24 @@ export async function commitPricedChange<D>(
       { api, quota, snapshot, pending },
       operation.planner,
     );
-    if (plan.writesNothing === true) return { detail: plan.detail, release: null };
+    if (plan.writesNothing === true) return { detail: unchanged(plan.detail), release: null };
     if (!decision.approved) {
       log.info(`refused to ${operation.what} for ${userid}`);
       throw quotaExceededError(decision);
     }
-    return { detail: plan.detail, release: reservations.reserve(userid, plan.delta) };
+    const claimed = await operation.claim({ api, detail: plan.detail });
+    let reserved: () => void;
+    try {
+      reserved = reservations.reserve(userid, plan.delta);
+    } catch (error) {
+      claimed.release();
+      throw error;
+    }
+    const release = (): void => {
+      claimed.release();
+      reserved();
+    };
+    return { detail: claimed.detail, release };
   });
   const { detail, release } = priced;
   if (release === null) return { api, detail, changed: false };
@@ -101,7 +164,7 @@ export async function commitPricedChange<D>(
     throw error;
   }
   const what = commit.what ?? operation.what;
-  const tracked = trackedTaskContext(context, api, release);
+  const tracked = trackedTaskContext(context, api, { userid, clusterId }, release);
   const task =
     commit.task !== undefined
       ? await runTrackedTask(what, commit.task, tracked)

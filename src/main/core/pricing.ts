@@ -13,6 +13,7 @@ import {
   planPciModify,
   planResources,
 } from './guest-planners';
+import { planNewInstance } from './instance-create-planner';
 import type { ChangePlan, Planner, SnapshotReading } from './planner';
 
 // Pricing a proposed change. Every mutating operation has one planner (planner.ts), which works
@@ -75,8 +76,10 @@ export function plannerFor(change: QuotaChange): Planner<unknown> {
       return planPciAttach(change);
     case 'pci:modify':
       return planPciModify(change);
+    case 'instance:create':
+      // The planner alone: the new guest's id is claimed only by the operation, once approved.
+      return planNewInstance(change);
     // A new operation adds its channel's input to quotaChangeSchema and its planner here, and
-    // commits through commitPricedChange. instance:create goes here once its planner exists: a
-    // Planner whose plan reads the snapshot alone (no guestPlanner, as the guest is new).
+    // commits through commitPricedChange.
   }
 }

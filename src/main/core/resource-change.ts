@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/errors';
 import type { GuestResources } from '../../shared/operation-schemas';
 import type { GuestConfig } from '../pve/api';
+import { readCpuModel } from '../pve/cpu-model';
 import { formatPropertyString, parsePropertyString } from '../pve/property-string';
 import { usageDifference, type ResourceDelta } from '../quota/approve';
 import type { UserLimits } from '../quota/limits';
@@ -41,11 +42,10 @@ function readCount(value: unknown, defaultKey?: string): number | null {
   return null;
 }
 
-/** The CPU model of a qemu `cpu` value (`x86-64-v2-AES` or `cputype=host,flags=+aes`). */
+/** The CPU model a qemu `cpu` value names; null when it names none or cannot be read. */
 function cpuModelOf(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
   try {
-    return parsePropertyString(value, 'cputype').get('cputype') ?? null;
+    return readCpuModel(value);
   } catch {
     return null;
   }

@@ -8,6 +8,8 @@ export type ActiveSession = (
   | {
       via: 'ticket';
       holder: { ticket: Ticket };
+      /** The user ticked "Stay signed in" and the ticket is kept in the secret store. */
+      kept: boolean;
       /** The renewal in flight, shared by every caller that needs it. */
       renewal: Promise<void> | null;
     }
@@ -39,6 +41,7 @@ export function signedInStatus(active: ActiveSession): SignedInStatus {
     userid: active.holder.ticket.userid,
     via: 'ticket',
     expiresAt: new Date(active.holder.ticket.issuedAt + ticketLifetimeMs).toISOString(),
+    ...(active.kept ? { staySignedIn: true } : {}),
   };
 }
 

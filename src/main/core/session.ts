@@ -1,8 +1,9 @@
 import { AppError } from '../../shared/errors';
 import type { LoginResult, SessionStatus, SignedInStatus } from '../../shared/contract';
+import type { RestoreFailed } from '../../shared/session-schemas';
 import type { Logger } from '../log/logger';
 import { PveApi } from '../pve/api';
-import { renewTicket, requestTicket, ticketLifetimeMs, type Ticket } from '../pve/auth';
+import { requestTicket, ticketLifetimeMs, type Ticket } from '../pve/auth';
 import type { NodeSwitch } from '../pve/cluster-connection';
 import type { Credentials, PveConnection } from '../pve/connection';
 import type { SecondFactorMethod } from '../pve/tfa';
@@ -11,10 +12,12 @@ import type { ClusterProfiles } from '../store/cluster-profiles';
 import type { TrustStore } from '../store/trust-store';
 import { openClusterSession } from './cluster-session';
 import { NodeConnections } from './node-connections';
+import type { KeptTickets } from './kept-ticket';
 import type { RememberedTokens } from './remembered-tokens';
 import { timerScheduler, type Scheduler } from './scheduler';
 import { SecondFactorAttempt } from './second-factor-attempt';
 import { signedInStatus, type ActiveSession } from './session-status';
+import { renewOrExpire, restoreRefusal } from './ticket-renewal';
 import { checkTokenSignIn } from './token-sign-in';
 
 /** The timer renews a ticket this long after it was issued, well before its two hours are up. */
@@ -26,6 +29,8 @@ export interface SessionDeps {
   /** The cluster profiles: which nodes a session may fail over to. */
   profiles: ClusterProfiles;
   tokens: RememberedTokens;
+  /** The ticket kept for "Stay signed in", restored at start. */
+  kept: KeptTickets;
   log: Logger;
   now: () => number;
   requestTimeoutMs: number;
@@ -50,6 +55,14 @@ export class SessionManager {
   private readonly nodes: NodeConnections;
   private cancelTimer: (() => void) | null = null;
   private readonly schedule: Scheduler;
+  /** Whether the sign-in waiting for its second factor is to be kept ("Stay signed in"). */
+  private attemptKeeps = false;
+  /** The restore of the kept sign-in at start, awaited by anyone who asks who is signed in. */
+  private restoring: Promise<void> = Promise.resolve();
+  /** The kept sign-in the start could not restore; shown until the user acts. */
+  private restoreFailed: RestoreFailed | null = null;
+  /** Counts sign-ins, sign-outs and closes, so a restore that finishes after one is dropped. */
+  private generation = 0;
 
   constructor(private readonly deps: SessionDeps) {
     this.schedule = deps.schedule ?? timerScheduler;
@@ -69,9 +82,12 @@ export class SessionManager {
    */
   async trustChanged(url: string): Promise<void> {
     this.attempt.clear();
+    // A restore still renewing over the old trust must not sign anyone in.
+    this.generation += 1;
     if (this.active?.clusterUrl === url) {
       this.deps.log.info(`signed out ${this.describe(this.active)}: the trust of ${url} changed`);
       this.active = null;
+      this.deps.kept.forget();
       this.stopTimer();
       this.deps.onChange(this.status());
     }
@@ -89,13 +105,20 @@ export class SessionManager {
     realm: string;
     username: string;
     password: string;
+    staySignedIn: boolean;
   }): Promise<LoginResult> {
+    // Refused before the password is sent, so the user can untick the box and sign in at once.
+    if (input.staySignedIn) this.deps.kept.requireAvailable();
     const connection = this.connection(input.url);
     // A new attempt replaces any earlier one, and the session it would replace.
     this.attempt.clear();
     this.endSession();
     const step = await requestTicket(connection, input, this.deps.now);
-    if (step.kind === 'ticket') return this.startTicketSession(input.url, step.ticket);
+    if (step.kind === 'ticket') {
+      return this.startTicketSession(input.url, step.ticket, input.staySignedIn);
+    }
+    // The partial ticket is never kept: only the ticket the second factor completes may be.
+    this.attemptKeeps = input.staySignedIn;
     this.deps.log.info(`${step.challenge.userid} needs a second factor`);
     return {
       signedIn: false,
@@ -106,7 +129,7 @@ export class SessionManager {
   /** The second step of the attempt the last password step started. */
   async secondFactor(input: { method: SecondFactorMethod; code: string }): Promise<SignedInStatus> {
     const done = await this.attempt.answer(input);
-    return this.startTicketSession(done.clusterUrl, done.ticket);
+    return this.startTicketSession(done.clusterUrl, done.ticket, this.attemptKeeps);
   }
 
   /** Signs in with an API token; a wrong secret is refused before anything is stored. */
@@ -144,6 +167,9 @@ export class SessionManager {
   logout(): SessionStatus {
     if (this.active) this.deps.log.info(`signed out ${this.describe(this.active)}`);
     this.active = null;
+    this.generation += 1;
+    this.restoreFailed = null;
+    this.deps.kept.forget();
     this.attempt.clear();
     this.stopTimer();
     const status = this.status();
@@ -153,11 +179,35 @@ export class SessionManager {
 
   /** Who is signed in, until when. */
   status(): SessionStatus {
-    return this.active ? signedInStatus(this.active) : { signedIn: false };
+    if (this.active) return signedInStatus(this.active);
+    return this.restoreFailed
+      ? { signedIn: false, restoreFailed: this.restoreFailed }
+      : { signedIn: false };
   }
 
-  /** The signed-in user's API, renewing the ticket first when it is close to expiry. */
-  async api(): Promise<{ api: PveApi; userid: string }> {
+  /** Settles once the kept sign-in found at start has been restored or dropped. */
+  async restored(): Promise<void> {
+    await this.restoring;
+  }
+
+  /**
+   * Restores the sign-in kept by "Stay signed in": renews its ticket at once over the node's
+   * checked connection and signs in with the renewed one. A ticket too old, unreadable or refused
+   * is deleted and the user signs in again. Never rejects.
+   */
+  restoreKept(): Promise<void> {
+    this.restoring = this.restoreOnce().catch((error: unknown) => {
+      this.deps.log.error(`restoring the kept sign-in failed: ${(error as Error)?.message ?? ''}`);
+    });
+    return this.restoring;
+  }
+
+  /**
+   * The signed-in user's API, renewing the ticket first when it is close to expiry, with the
+   * cluster profile the session is on (the same across failovers).
+   */
+  async api(): Promise<{ api: PveApi; userid: string; clusterId: string }> {
+    await this.restoring;
     const active = this.active;
     if (!active) throw new AppError('NOT_SIGNED_IN', 'Sign in to the cluster first.');
     if (active.via === 'token') return this.handed(active, active.userid);
@@ -176,19 +226,30 @@ export class SessionManager {
     if (!this.active) return;
     this.deps.log.warn(`session of ${this.describe(this.active)} expired`);
     this.active = null;
+    this.deps.kept.forget();
     this.stopTimer();
     this.deps.onChange(this.status());
   }
 
   /** Closes every connection. */
   async close(): Promise<void> {
+    // The kept sign-in stays: it is what the next start restores.
+    this.generation += 1;
     this.active = null;
     this.attempt.clear();
     this.stopTimer();
     await this.nodes.closeAll();
   }
 
-  private startTicketSession(clusterUrl: string, ticket: Ticket): SignedInStatus {
+  private startTicketSession(clusterUrl: string, ticket: Ticket, keep: boolean): SignedInStatus {
+    return this.activate(this.openTicketSession(clusterUrl, ticket), keep);
+  }
+
+  /** A ticket session that is not yet the active one (a restore renews its ticket first). */
+  private openTicketSession(
+    clusterUrl: string,
+    ticket: Ticket,
+  ): Extract<ActiveSession, { via: 'ticket' }> {
     // The credentials closure reads this session's own ticket, so a renewed ticket is used and a
     // ticket is never sent to another cluster's connection.
     const holder = { ticket };
@@ -200,26 +261,80 @@ export class SessionManager {
     const { cluster, profile } = openClusterSession(this.clusterDeps(), clusterUrl, (change) =>
       this.moved(active, change),
     );
-    const active: ActiveSession = {
+    const active: Extract<ActiveSession, { via: 'ticket' }> = {
       via: 'ticket',
       clusterUrl,
       holder,
+      kept: false,
       api: new PveApi(cluster, credentials),
       renewal: null,
       cluster,
       profile,
       failover: null,
     };
+    return active;
+  }
+
+  /** Makes a ticket session the active one, keeping its ticket when the user asked for that. */
+  private activate(
+    active: Extract<ActiveSession, { via: 'ticket' }>,
+    keep: boolean,
+  ): SignedInStatus {
+    active.clusterUrl = active.cluster.baseUrl;
     this.active = active;
-    this.deps.log.info(`signed in as ${ticket.userid} to ${clusterUrl}`);
+    this.restoreFailed = null;
+    const { ticket } = active.holder;
+    this.deps.log.info(`signed in as ${ticket.userid} to ${active.clusterUrl}`);
+    if (keep) {
+      active.kept = this.deps.kept.keep(active.clusterUrl, ticket);
+      if (!active.kept) this.deps.log.warn(`could not keep the sign-in of ${ticket.userid}`);
+    } else {
+      this.deps.kept.forget();
+    }
     this.scheduleRenewal(active);
     return this.announce(active);
   }
 
+  private async restoreOnce(): Promise<void> {
+    const found = this.deps.kept.read();
+    if (found.kind === 'none') return;
+    if (found.kind === 'dropped') {
+      this.failRestore(found.marker, found.reason);
+      return;
+    }
+    const { clusterUrl, ticket } = found.kept;
+    const generation = this.generation;
+    let active: Extract<ActiveSession, { via: 'ticket' }>;
+    let renewed: Ticket;
+    try {
+      active = this.openTicketSession(clusterUrl, ticket);
+      renewed = await renewOrExpire(active.api.connection, ticket, this.deps.now);
+    } catch (error) {
+      // A sign-in, sign-out or close while the renewal was out has settled what is kept.
+      if (generation !== this.generation) return;
+      this.deps.kept.forget();
+      this.failRestore({ userid: ticket.userid, clusterUrl }, restoreRefusal(error));
+      return;
+    }
+    if (generation !== this.generation) return;
+    active.holder.ticket = renewed;
+    this.deps.log.info(`restored the kept sign-in of ${renewed.userid}`);
+    this.activate(active, true);
+  }
+
+  private failRestore(marker: { userid: string; clusterUrl: string }, reason: string): void {
+    this.deps.log.info(`dropped the kept sign-in of ${marker.userid}: ${reason}`);
+    this.restoreFailed = { ...marker, reason };
+  }
+
   /** The session's API as handlers get it, routed when elevated mode says so. */
-  private handed(active: ActiveSession, userid: string): { api: PveApi; userid: string } {
+  private handed(
+    active: ActiveSession,
+    userid: string,
+  ): { api: PveApi; userid: string; clusterId: string } {
     const session = { clusterUrl: active.clusterUrl, userid, api: active.api };
-    return { api: this.deps.routeApi?.(session) ?? active.api, userid };
+    const api = this.deps.routeApi?.(session) ?? active.api;
+    return { api, userid, clusterId: active.profile.id };
   }
 
   private clusterDeps(): Parameters<typeof openClusterSession>[0] {
@@ -261,6 +376,9 @@ export class SessionManager {
 
   /** Ends the current session, if any, because a new sign-in starts. */
   private endSession(): void {
+    this.generation += 1;
+    this.restoreFailed = null;
+    this.deps.kept.forget();
     if (!this.active) return;
     this.deps.log.info(`ended the session of ${this.describe(this.active)} for a new sign-in`);
     this.active = null;
@@ -275,21 +393,12 @@ export class SessionManager {
 
   private async renew(active: Extract<ActiveSession, { via: 'ticket' }>): Promise<void> {
     // Concurrent callers share the session's one renewal instead of each posting the ticket.
-    active.renewal ??= renewTicket(active.api.connection, active.holder.ticket, this.deps.now)
-      .catch((error: unknown) => {
-        // PVE answers a renewal with a ticket it no longer accepts as a failed login (401
-        // `authentication failure`); for the session that means it has ended, not a wrong password.
-        if (error instanceof AppError && error.details?.status === 401) {
-          throw new AppError('SESSION_EXPIRED', 'Your PVE session has expired. Sign in again.', {
-            status: 401,
-          });
-        }
-        throw error;
-      })
+    active.renewal ??= renewOrExpire(active.api.connection, active.holder.ticket, this.deps.now)
       .then((ticket) => {
         active.holder.ticket = ticket;
         this.deps.log.info(`renewed the ticket of ${ticket.userid}`);
         if (this.active !== active) return;
+        if (active.kept) active.kept = this.deps.kept.keep(active.clusterUrl, ticket);
         this.scheduleRenewal(active);
         this.deps.onChange(this.status());
       })

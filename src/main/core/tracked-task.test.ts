@@ -40,6 +40,7 @@ function contextWith(
   const release = vi.fn();
   return {
     api,
+    owner: { userid: 'alice@pve', clusterId: 'lab' },
     log: createLogger({ level: 'silent' }),
     now: Date.now,
     background: new BackgroundTasks(),
@@ -117,6 +118,24 @@ describe('runTrackedTask', () => {
     expect(context.release).toHaveBeenCalledTimes(1);
   });
 
+  it('maps a task that failed because another create took its guest id to CONFLICT', async () => {
+    const context = contextWith(
+      scriptedApi(['stopped'], "unable to create VM 102 - VM 102 already exists on node 'pve2'"),
+    );
+
+    const error = await runTrackedTask('create qemu 102', async () => upid, context).catch(
+      (e: unknown) => e,
+    );
+
+    expect(error).toMatchObject({
+      code: 'CONFLICT',
+      message:
+        'Guest id 102 was taken by another guest in the meantime, so nothing was created. Choose another id and try again.',
+      details: { upid, fields: { vmid: '102 was taken in the meantime; choose another id' } },
+    });
+    expect(context.release).toHaveBeenCalledTimes(1);
+  });
+
   it('reports any other failure as TASK_FAILED with PVE message', async () => {
     const context = contextWith(scriptedApi(['stopped'], 'storage full'));
 
@@ -130,7 +149,7 @@ describe('runTrackedTask', () => {
     });
   });
 
-  it('stops background following on sign-out and releases', async () => {
+  it('stops following on sign-out but keeps the reservation of a task still running', async () => {
     const api = scriptedApi(['running']);
     const context = contextWith(api, { deadlineMs: 30 });
 
@@ -138,12 +157,57 @@ describe('runTrackedTask', () => {
       (e: unknown) => e,
     );
     expect(error).toMatchObject({ code: 'TASK_TIMEOUT' });
-    context.background.abortAll();
+    context.background.stopFollowing();
 
-    await vi.waitFor(() => expect(context.release).toHaveBeenCalledTimes(1));
     const polls = statusPolls(api);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(statusPolls(api)).toBe(polls);
+    expect(context.release).not.toHaveBeenCalled();
+    expect(context.background.unsettled()).toEqual([
+      { owner: { userid: 'alice@pve', clusterId: 'lab' }, node: 'pve1', upid, followed: false },
+    ]);
+  });
+
+  it('follows a signed-out task again when its owner signs in, and releases once it stops', async () => {
+    const context = contextWith(scriptedApi(['running']), { deadlineMs: 30 });
+    await runTrackedTask('resize scsi0', async () => upid, context).catch(() => undefined);
+    context.background.stopFollowing();
+    const otherUser = scriptedApi(['stopped']);
+    const sameUser = scriptedApi(['running', 'stopped']);
+
+    const othersResumed = context.background.resume(
+      { userid: 'bob@pve', clusterId: 'lab' },
+      otherUser,
+    );
+    const otherCluster = context.background.resume(
+      { userid: 'alice@pve', clusterId: 'elsewhere' },
+      otherUser,
+    );
+    expect([othersResumed, otherCluster, statusPolls(otherUser)]).toEqual([0, 0, 0]);
+    expect(context.release).not.toHaveBeenCalled();
+    const resumed = context.background.resume({ userid: 'alice@pve', clusterId: 'lab' }, sameUser);
+
+    expect(resumed).toBe(1);
+    await vi.waitFor(() => expect(context.release).toHaveBeenCalledTimes(1), { timeout: 3_000 });
+    expect(context.background.unsettled()).toEqual([]);
+    expect(context.background.resume({ userid: 'alice@pve', clusterId: 'lab' }, sameUser)).toBe(0);
+    expect(context.release).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the reservation of a task whose foreground follow a sign-out interrupted', async () => {
+    const api = scriptedApi(['running']);
+    const context = contextWith(api, { deadlineMs: 5_000 });
+
+    const pending = runTrackedTask('resize scsi0', async () => upid, context).catch(
+      (e: unknown) => e,
+    );
+    await vi.waitFor(() => expect(statusPolls(api)).toBeGreaterThan(0));
+    context.background.stopFollowing();
+    const error = await pending;
+
+    expect(error).toMatchObject({ code: 'OUTCOME_UNKNOWN', details: { upid } });
+    expect(context.release).not.toHaveBeenCalled();
+    expect(context.background.unsettled()).toMatchObject([{ upid, followed: false }]);
   });
 });
 
@@ -163,6 +227,19 @@ describe('runTrackedWrite', () => {
     expect(accepted.release).toHaveBeenCalledTimes(1);
     expect(error).toBe(conflict);
     expect(refused.release).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps holding a write of unknown outcome across a sign-out', async () => {
+    const context = contextWith(scriptedApi([]), { deadlineMs: 150 });
+
+    await runTrackedWrite('change memory', async () => Promise.reject(lostContact), context).catch(
+      () => undefined,
+    );
+    context.background.stopFollowing();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(context.release).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(context.release).toHaveBeenCalledTimes(1));
   });
 
   it('holds the reservation for a while when the write may have been applied', async () => {

@@ -4,35 +4,25 @@ import type { Logger } from '../log/logger';
 import type { PveApi } from '../pve/api';
 import { mapPveResponse } from '../pve/errors';
 import { followTask, type TaskProgress } from '../pve/tasks';
+import { BackgroundTasks, pause, type TaskOwner } from './background-tasks';
+
+export { BackgroundTasks };
 
 // A change that PVE runs as a task: send it, follow it, and decide when its quota reservation
 // may go. The rule: a reservation is released only once the outcome is certain. PVE answering
 // the request with an error is certain (nothing started); a task that stopped is certain. Losing
 // contact after the request may have reached PVE is not: the change may still happen, so the
-// reservation stays while ProxDesk keeps following the task in the background.
+// reservation stays while ProxDesk keeps following the task in the background, and across a
+// sign-out until the same user signs in again (see background-tasks.ts).
 
 /** How long a task whose outcome is unknown keeps its reservation while it is followed. */
 export const unknownOutcomeHoldMs = 60 * 60_000;
 
-/** Follows tasks in the background; stops them all on sign-out and on close. */
-export class BackgroundTasks {
-  private controller = new AbortController();
-
-  /** The signal background work must honour. */
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** Stops every background follower; their reservations are released. */
-  abortAll(): void {
-    this.controller.abort();
-    this.controller = new AbortController();
-  }
-}
-
 /** What a tracked task needs from the core. */
 export interface TrackedTaskContext {
   api: PveApi;
+  /** Whose change it is, so a task still unsettled at sign-out is followed again at sign-in. */
+  owner: TaskOwner;
   log: Logger;
   now: () => number;
   background: BackgroundTasks;
@@ -41,18 +31,6 @@ export interface TrackedTaskContext {
   onProgress: (progress: TaskProgress) => void;
   /** Releases the reservation (and drops any cached usage first). Called exactly once. */
   release: () => void;
-}
-
-/** A sleep that ends early when the signal aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref?.();
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 function once(release: () => void): () => void {
@@ -81,7 +59,10 @@ export function taskFailure(what: string, outcome: TaskOutcome): AppError {
     path: what,
   });
   if (mapped.code === 'CONFLICT' || mapped.code === 'LOCKED') {
-    return new AppError(mapped.code, mapped.message, { upid: outcome.upid });
+    // The status was made up for the mapping; the fields it names (a taken id) are kept.
+    const fields = mapped.details?.fields;
+    const { upid } = outcome;
+    return new AppError(mapped.code, mapped.message, fields ? { fields, upid } : { upid });
   }
   return new AppError('TASK_FAILED', `PVE could not ${what}: ${outcome.exitStatus}`, {
     upid: outcome.upid,
@@ -97,31 +78,6 @@ function outcomeUnknown(what: string, cause: unknown, upid?: string): AppError {
   );
 }
 
-/** Follows a task until it stops, retrying lost contact, until the hold ends or sign-out. */
-async function settleInBackground(
-  upid: string,
-  context: TrackedTaskContext,
-  signal: AbortSignal,
-): Promise<void> {
-  const holdUntil = context.now() + unknownOutcomeHoldMs;
-  while (!signal.aborted && context.now() < holdUntil) {
-    try {
-      await followTask(context.api, upid, {
-        deadlineMs: holdUntil - context.now(),
-        maxIntervalMs: 10_000,
-        now: context.now,
-        signal,
-      });
-      return;
-    } catch (error) {
-      // A session PVE no longer accepts cannot follow anything; live usage takes over from here.
-      const final = ['TASK_TIMEOUT', 'SESSION_EXPIRED', 'PVE_AUTH', 'CERT_MISMATCH'];
-      if (signal.aborted || (error instanceof AppError && final.includes(error.code))) return;
-      await pause(5_000, signal);
-    }
-  }
-}
-
 /**
  * Sends a change that PVE answers with a task id, follows the task to its end and returns its
  * outcome. Throws TASK_FAILED (or CONFLICT / LOCKED) for a task that failed, TASK_TIMEOUT or
@@ -135,6 +91,7 @@ export async function runTrackedTask(
   const release = once(context.release);
   // Taken once: a sign-out replaces the background signal, and this task must see the old one end.
   const signal = context.background.signal;
+  const holdUntil = context.now() + unknownOutcomeHoldMs;
   let upid: string;
   try {
     upid = await send();
@@ -143,9 +100,7 @@ export async function runTrackedTask(
       release();
       throw error;
     }
-    // No task id to follow: hold the reservation for a while, then let live usage take over.
-    context.log.warn(`lost contact while asking PVE to ${what}; holding its reservation`);
-    void pause(context.deadlineMs, signal).then(release);
+    holdWithoutTask(what, context, release);
     throw outcomeUnknown(what, error);
   }
 
@@ -160,7 +115,8 @@ export async function runTrackedTask(
     });
   } catch (error) {
     context.log.warn(`stopped following ${upid} in the foreground; following it in the background`);
-    void settleInBackground(upid, context, signal).finally(release);
+    const task = { owner: context.owner, upid, what, holdUntil, release };
+    context.background.settle(task, context.api, signal, context);
     if (error instanceof AppError && error.code === 'TASK_TIMEOUT') throw error;
     throw outcomeUnknown(what, error, upid);
   }
@@ -180,7 +136,6 @@ export async function runTrackedWrite(
   context: Pick<TrackedTaskContext, 'log' | 'background' | 'deadlineMs' | 'release'>,
 ): Promise<void> {
   const release = once(context.release);
-  const signal = context.background.signal;
   try {
     await send();
   } catch (error) {
@@ -188,9 +143,21 @@ export async function runTrackedWrite(
       release();
       throw error;
     }
-    context.log.warn(`lost contact while asking PVE to ${what}; holding its reservation`);
-    void pause(context.deadlineMs, signal).then(release);
+    holdWithoutTask(what, context, release);
     throw outcomeUnknown(what, error);
   }
   release();
+}
+
+/**
+ * Holds the reservation of a change sent without a task id to follow for a while, then lets
+ * live usage take over. The hold uses no session, so a sign-out does not end it.
+ */
+function holdWithoutTask(
+  what: string,
+  context: Pick<TrackedTaskContext, 'log' | 'background' | 'deadlineMs'>,
+  release: () => void,
+): void {
+  context.log.warn(`lost contact while asking PVE to ${what}; holding its reservation`);
+  void pause(context.deadlineMs, context.background.closeSignal).then(release);
 }

@@ -38,13 +38,24 @@ export interface NodeAttempt {
   presentedFingerprint?: string;
 }
 
+/** A profile node that was never shown to be a member of the cluster: no call is sent to it. */
+export class UnprovenNodeError extends Error {
+  constructor(readonly url: string) {
+    super(`${url} was never shown to be a node of this cluster.`);
+    this.name = 'UnprovenNodeError';
+  }
+}
+
 /** What a cluster connection is built from. */
 export interface ClusterConnectionOptions {
   /** The node the session was signed in on. */
   startUrl: string;
   /** The profile's nodes in the user's order, read at each failover so added nodes count. */
   nodes: () => ClusterNode[];
-  /** A node's connection, checked against its own trust; throws CERT_NOT_TRUSTED without one. */
+  /**
+   * A node's connection, checked against its own trust; throws CERT_NOT_TRUSTED without one, and
+   * UnprovenNodeError for a node whose membership of the cluster was never shown.
+   */
   connect: (url: string) => { connection: PveConnection; trust: NodeTrust };
   onSwitch: (change: NodeSwitch) => void;
   log: Logger;
@@ -144,6 +155,13 @@ export class ClusterConnection implements PveCaller {
   private attempt(url: string, error: unknown): NodeAttempt {
     const { name } = this.node(url);
     if (error instanceof NodeUnreachableError) return { url, name, reason: error.reason };
+    if (error instanceof UnprovenNodeError) {
+      return {
+        url,
+        name,
+        reason: 'was never shown to be a node of this cluster, so it was not used',
+      };
+    }
     if (error instanceof AppError && error.code === 'CERT_MISMATCH') {
       return {
         url,

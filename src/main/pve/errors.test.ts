@@ -98,6 +98,21 @@ describe('mapPveResponse', () => {
       /Reload and try again/,
     ],
     [
+      'a guest id another create took first',
+      {
+        status: 500,
+        body: body("unable to create VM 102 - VM 102 already exists on node 'pve2'\n"),
+      },
+      'CONFLICT',
+      /^Guest id 102 was taken by another guest in the meantime, so nothing was created\. Choose another id/,
+    ],
+    [
+      'a container id another create took first',
+      { status: 500, body: body("unable to create CT 250 - CT 250 already exists on node 'pve1'") },
+      'CONFLICT',
+      /^Guest id 250 was taken/,
+    ],
+    [
       'a locked VM',
       { status: 500, body: body('VM is locked (backup)\n') },
       'LOCKED',
@@ -246,6 +261,26 @@ describe('mapPveResponse', () => {
 
     expect(error.code).toBe('PVE_VALIDATION');
     expect(error.details).toEqual({ status: 400, fields });
+  });
+
+  it('names the guest id another create took first, so the user can choose another', () => {
+    const error = mapPveResponse(
+      answer({
+        status: 500,
+        method: 'POST',
+        path: '/nodes/pve1/qemu',
+        body: body("unable to create VM 102 - VM 102 already exists on node 'pve2'\n"),
+      }),
+    );
+
+    expect(error.code).toBe('CONFLICT');
+    expect(error.details).toEqual({
+      status: 500,
+      fields: { vmid: '102 was taken in the meantime; choose another id' },
+    });
+    expect(error.message).toBe(
+      'Guest id 102 was taken by another guest in the meantime, so nothing was created. Choose another id and try again.',
+    );
   });
 
   it('maps a 400 without an errors map to PVE_VALIDATION with the message', () => {

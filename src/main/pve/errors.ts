@@ -78,6 +78,19 @@ export function mapPveResponse(response: PveFailedResponse): AppError {
     );
   }
 
+  // A guest id free when ProxDesk asked can be taken by another create before this one runs;
+  // PVE then says `unable to create VM 102 - VM 102 already exists on node 'pve2'`.
+  const taken = /\b(?:VM|CT) (\d+) already exists\b/i.exec(reason);
+  if (status === 500 && taken) {
+    const vmid = Number(taken[1]);
+    return new AppError(
+      'CONFLICT',
+      `Guest id ${vmid} was taken by another guest in the meantime, so nothing was created. Choose another id and try again.`,
+      // Under the id field, where a form shows it.
+      { status, fields: { vmid: `${vmid} was taken in the meantime; choose another id` } },
+    );
+  }
+
   const lock = /\b(?:VM|CT) is locked(?: \(([^)]+)\))?/i.exec(reason);
   if (status === 500 && (lock || /can't lock file/i.test(reason))) {
     const what = lock?.[1] ? ` (${lock[1]})` : '';

@@ -1,8 +1,9 @@
 import { AppError } from '../../shared/errors';
 import { nodeNameSchema, storageIdSchema } from '../../shared/ids';
+import { cpuModelPattern } from '../pve/cpu-model';
 import type { ResourceDelta } from './approve';
 import type { UserLimits } from './limits';
-import { cpuModelPattern, pciItemPattern } from './list-items';
+import { pciItemPattern } from './list-items';
 import type { QuantityUnit } from './units';
 import type { Usage } from './usage';
 

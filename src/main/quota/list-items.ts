@@ -1,12 +1,10 @@
+import { cpuModelPattern, readCpuModel } from '../pve/cpu-model';
 import { parsePropertyString } from '../pve/property-string';
 import { compareConfigKeys, type ConfigProblem } from '../pve/volumes';
 
 // The list resources of a guest: its CPU model and its PCI devices or mappings, read from the
 // config as the names that policy patterns are matched against. Each config key is read on its
 // own, so one unreadable key is a problem and the rest still count.
-
-/** A CPU model name as PVE accepts it (`x86-64-v2-AES`, `host`, `custom-fast`). */
-export const cpuModelPattern = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 
 /**
  * A PCI item as the policy matches it: `mapping:<id>` for a cluster resource mapping, or
@@ -43,7 +41,7 @@ export function readGuestListItems(
   if (type !== 'qemu') return result;
 
   try {
-    result.cpuModel = readCpuModel(config, unsetCpuModel);
+    result.cpuModel = countedCpuModel(config, unsetCpuModel);
   } catch (error) {
     result.problems.push({ key: 'cpu', reason: reasonOf(error) });
   }
@@ -63,12 +61,10 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : 'unreadable';
 }
 
-function readCpuModel(config: Readonly<Record<string, unknown>>, unsetCpuModel: string): string {
-  if (!Object.hasOwn(config, 'cpu') || config.cpu === undefined) return unsetCpuModel;
-  const value = config.cpu;
-  if (typeof value !== 'string') throw new Error('expected a property string');
-  // `cpu: flags=+aes` sets flags only, so the VM still runs PVE's default model.
-  const model = parsePropertyString(value, 'cputype').get('cputype') ?? unsetCpuModel;
+function countedCpuModel(config: Readonly<Record<string, unknown>>, unsetCpuModel: string): string {
+  const named = Object.hasOwn(config, 'cpu') ? readCpuModel(config.cpu) : null;
+  // A VM whose `cpu` names no model (none at all, or flags only) runs PVE's default model.
+  const model = named ?? unsetCpuModel;
   if (!cpuModelPattern.test(model)) throw new Error(`"${model}" is not a CPU model name`);
   return model;
 }

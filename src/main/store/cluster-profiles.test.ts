@@ -83,7 +83,7 @@ describe('ClusterProfiles nodes', () => {
 
     expect(profiles.get(profile.id).nodes).toEqual([
       { url: pve1, name: null },
-      { url: pve2, name: 'pve2' },
+      { url: pve2, name: 'pve2', memberBy: 'cluster-status' },
     ]);
     expect(profiles.trustOf(pve1)).toEqual({ kind: 'pin', fingerprint: a });
     expect(profiles.trustOf(pve2)).toEqual({ kind: 'pin', fingerprint: b });
@@ -108,9 +108,84 @@ describe('ClusterProfiles nodes', () => {
     profiles.ensureForAddress(other);
 
     expect(() => profiles.addPinnedNode(first.id, { url: other, name: null }, a)).toThrow(
-      /already belongs to the cluster profile "other.example:8006"/,
+      'other.example:8006 is already a node of the cluster profile "other.example:8006", as https://other.example:8006. Nothing was added.',
     );
     expect(profiles.trustOf(other)).toEqual({ kind: 'none' });
+  });
+
+  it('refuses the same node added again under another spelling, and stores nothing', () => {
+    const { profiles, trust, settings } = setup();
+    const local = 'https://127.0.0.1:8006';
+    trust.pin(local, a);
+    const profile = profiles.ensureForAddress(local);
+    const pinsBefore = settings.get('trust.pins');
+
+    const messages = [
+      'https://localhost:8006',
+      'https://LOCALHOST:8006',
+      'https://[::ffff:127.0.0.1]:8006',
+      'https://[::ffff:7f00:1]:8006',
+      local,
+    ].map((url) => {
+      try {
+        profiles.addPinnedNode(profile.id, { url, name: null }, b);
+        return 'added';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+
+    expect(messages).toEqual([
+      'localhost:8006 is already a node of this profile, as https://127.0.0.1:8006. Nothing was added.',
+      'localhost:8006 is already a node of this profile, as https://127.0.0.1:8006. Nothing was added.',
+      '[::ffff:7f00:1]:8006 is already a node of this profile, as https://127.0.0.1:8006. Nothing was added.',
+      '[::ffff:7f00:1]:8006 is already a node of this profile, as https://127.0.0.1:8006. Nothing was added.',
+      '127.0.0.1:8006 is already a node of this profile, as https://127.0.0.1:8006. Nothing was added.',
+    ]);
+    expect(profiles.get(profile.id).nodes).toEqual([{ url: local, name: null }]);
+    expect(settings.get('trust.pins')).toEqual(pinsBefore);
+  });
+
+  it('finds the profile of an address written with an upper-case host or the default port', () => {
+    const { profiles } = setup();
+    const profile = profiles.ensureForAddress('https://pve1.lab.example');
+
+    expect(profiles.findByUrl('https://PVE1.lab.example:443')?.id).toBe(profile.id);
+    expect(profiles.findByUrl('https://pve1.lab.example:8006')).toBeNull();
+  });
+
+  it('counts as members the first node, nodes added with a proof and CA-checked nodes only', () => {
+    const settings = new MemoryStore();
+    settings.set('cluster.profiles', [
+      {
+        id: 'p1',
+        name: 'lab',
+        nodes: [
+          { url: pve1, name: 'pve1' },
+          { url: pve2, name: 'pve2' },
+          { url: other, name: 'pve3' },
+        ],
+        createdAt: '2026-01-01T00:00:00.000Z',
+      },
+    ]);
+    const { profiles, trust } = setup(settings);
+    trust.pin(pve2, b);
+    trust.trustCa(other, 'PEM', c);
+
+    const before = [pve1, pve2, other].map((url) => profiles.isProvenMember('p1', url));
+    profiles.addPinnedNode('p1', { url: pve2, name: 'pve2' }, b);
+
+    expect(before).toEqual([true, false, true]);
+    expect(profiles.isProvenMember('p1', pve2)).toBe(true);
+    expect(profiles.isProvenMember('p2', pve1)).toBe(false);
+    expect(profiles.get('p1').nodes).toEqual([
+      { url: pve1, name: 'pve1' },
+      { url: pve2, name: 'pve2', memberBy: 'cluster-status' },
+      { url: other, name: 'pve3' },
+    ]);
+    expect(() => profiles.addPinnedNode('p1', { url: pve2, name: 'pve2' }, b)).toThrow(
+      'pve2.lab.example:8006 is already a node of this profile, as https://pve2.lab.example:8006. Nothing was added.',
+    );
   });
 
   it("trusts a new node through the profile's root CA", () => {

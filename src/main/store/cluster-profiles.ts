@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { KeyValueStore } from './key-value-store';
+import { nodeAddressKey } from './node-address';
 import type { Pin, TrustStore, TrustedCa } from './trust-store';
 
 // Cluster profiles: a name and the addresses of a cluster's nodes, in the order ProxDesk tries
@@ -10,7 +11,16 @@ import type { Pin, TrustStore, TrustedCa } from './trust-store';
 
 const profilesKey = 'cluster.profiles';
 
-const nodeSchema = z.object({ url: z.string(), name: z.string().nullable() });
+const nodeSchema = z.object({
+  url: z.string(),
+  name: z.string().nullable(),
+  /**
+   * How the node was shown to be a member of the cluster when it was added: listed by the
+   * cluster status, or certified by the cluster's root CA. The first node needs no proof: it is
+   * the address the user chose to trust and sign in on.
+   */
+  memberBy: z.enum(['cluster-status', 'root-ca']).optional(),
+});
 const profileSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -63,9 +73,50 @@ export class ClusterProfiles {
     return profile;
   }
 
-  /** The profile a node address belongs to, or null. */
+  /** The profile a node address belongs to, however the address is spelled, or null. */
   findByUrl(url: string): ClusterProfile | null {
-    return this.list().find((profile) => profile.nodes.some((node) => node.url === url)) ?? null;
+    const key = nodeAddressKey(url);
+    return (
+      this.list().find((profile) =>
+        profile.nodes.some((node) => nodeAddressKey(node.url) === key),
+      ) ?? null
+    );
+  }
+
+  /**
+   * Refuses an address that is already a node of a profile, under any spelling: CONFLICT, naming
+   * the profile and the address it is listed as. A node of this profile that was never shown to be
+   * a member is not refused: adding it again is how it is proven. NOT_FOUND for no such profile.
+   */
+  assertFree(id: string, url: string): void {
+    const profile = this.get(id);
+    const key = nodeAddressKey(url);
+    const owner = this.findByUrl(url);
+    const listed = owner?.nodes.find((node) => nodeAddressKey(node.url) === key);
+    if (!owner || !listed) return;
+    if (owner.id === profile.id && !this.isProvenMember(profile.id, listed.url)) return;
+    const where =
+      owner.id === profile.id
+        ? 'already a node of this profile'
+        : `already a node of the cluster profile "${owner.name}"`;
+    throw new AppError(
+      'CONFLICT',
+      `${hostOf(url)} is ${where}, as ${listed.url}. Nothing was added.`,
+    );
+  }
+
+  /**
+   * Whether a node of the profile was shown to be a member of its cluster, so that a session may
+   * send its credentials there: the profile's first node, a node added with a proof, or a node
+   * whose certificate the cluster's root CA must vouch for on every connection.
+   */
+  isProvenMember(id: string, url: string): boolean {
+    const profile = this.list().find((candidate) => candidate.id === id);
+    const key = nodeAddressKey(url);
+    const at = profile?.nodes.findIndex((node) => nodeAddressKey(node.url) === key) ?? -1;
+    const node = profile?.nodes[at];
+    if (!node) return false;
+    return at === 0 || node.memberBy !== undefined || this.trust.ca(node.url) !== null;
   }
 
   /** The profile of an address, creating one named after its host when it has none. */
@@ -83,13 +134,14 @@ export class ClusterProfiles {
   }
 
   /**
-   * Adds a node to a profile after pinning its certificate. A different pin already stored for
-   * the address is refused (CERT_MISMATCH) and the profile is left as it was.
+   * Adds a node that the cluster status listed to a profile, after pinning its certificate. A
+   * different pin already stored for the address is refused (CERT_MISMATCH) and the profile is
+   * left as it was.
    */
   addPinnedNode(id: string, node: { url: string; name: string | null }, fingerprint: string): Pin {
     this.assertFree(id, node.url);
     const pin = this.trust.pin(node.url, fingerprint);
-    this.addNode(id, node);
+    this.addNode(id, { ...node, memberBy: 'cluster-status' });
     return pin;
   }
 
@@ -97,7 +149,7 @@ export class ClusterProfiles {
   addCaNode(id: string, node: { url: string; name: string | null }, ca: TrustedCa): TrustedCa {
     this.assertFree(id, node.url);
     const trusted = this.trust.trustCa(node.url, ca.certPem, ca.fingerprint);
-    this.addNode(id, node);
+    this.addNode(id, { ...node, memberBy: 'root-ca' });
     return trusted;
   }
 
@@ -129,23 +181,17 @@ export class ClusterProfiles {
     return null;
   }
 
-  private addNode(id: string, node: { url: string; name: string | null }): void {
-    this.update(id, (profile) =>
-      profile.nodes.some((known) => known.url === node.url)
-        ? profile
-        : { ...profile, nodes: [...profile.nodes, { url: node.url, name: node.name }] },
-    );
-  }
-
-  private assertFree(id: string, url: string): void {
-    const owner = this.findByUrl(url);
-    if (owner && owner.id !== id) {
-      throw new AppError(
-        'CONFLICT',
-        `${hostOf(url)} already belongs to the cluster profile "${owner.name}".`,
-      );
-    }
-    this.get(id);
+  /** Appends a proven node, or records the proof of the unproven node at the same address. */
+  private addNode(id: string, node: ClusterProfile['nodes'][number]): void {
+    const key = nodeAddressKey(node.url);
+    this.update(id, (profile) => {
+      const at = profile.nodes.findIndex((known) => nodeAddressKey(known.url) === key);
+      const nodes =
+        at < 0
+          ? [...profile.nodes, node]
+          : profile.nodes.map((known, index) => (index === at ? node : known));
+      return { ...profile, nodes };
+    });
   }
 
   private update(id: string, change: (profile: ClusterProfile) => ClusterProfile): ClusterProfile {

@@ -56,6 +56,16 @@ describe('SafeStorageSecretStore', () => {
     expect(onKeyring.get('token:a')).toBe(secret);
   });
 
+  it('says whether it can store: not without OS encryption, not on basic_text', () => {
+    const basic = { ...fakeSafeStorage(), getSelectedStorageBackend: () => 'basic_text' };
+
+    expect(new SafeStorageSecretStore(new MemoryStore(), fakeSafeStorage()).available()).toBe(true);
+    expect(new SafeStorageSecretStore(new MemoryStore(), fakeSafeStorage(false)).available()).toBe(
+      false,
+    );
+    expect(new SafeStorageSecretStore(new MemoryStore(), basic, 'linux').available()).toBe(false);
+  });
+
   it('deletes one secret and keeps the others', () => {
     const store = new SafeStorageSecretStore(new MemoryStore(), fakeSafeStorage());
     store.set('token:a', secret);

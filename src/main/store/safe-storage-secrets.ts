@@ -60,6 +60,10 @@ export class SafeStorageSecretStore implements SecretStore {
     );
   }
 
+  available(): boolean {
+    return this.encryptionAvailable();
+  }
+
   private encryptionAvailable(): boolean {
     if (!this.safeStorage.isEncryptionAvailable()) return false;
     if (this.platform !== 'linux') return true;

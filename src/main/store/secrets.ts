@@ -8,6 +8,8 @@ export interface SecretStore {
   /** Stores a secret; throws when the store cannot keep it safely. */
   set(name: string, value: string): void;
   delete(name: string): void;
+  /** Whether `set` can keep a secret now; false when the OS offers no encrypted storage. */
+  available(): boolean;
 }
 
 /** A secret store that forgets everything when the process ends: for tests and for when no keychain is wanted. */
@@ -24,5 +26,9 @@ export class MemorySecretStore implements SecretStore {
 
   delete(name: string): void {
     this.values.delete(name);
+  }
+
+  available(): boolean {
+    return true;
   }
 }

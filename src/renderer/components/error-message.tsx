@@ -1,5 +1,10 @@
 import type { ReactNode } from 'react';
 import { isApiError } from '../api';
+import {
+  messageRepeatsPlacedReason,
+  unplacedFieldErrors,
+  type ServerFieldMap,
+} from './server-field-errors';
 
 /** Props of an inline error. */
 export interface ErrorMessageProps {
@@ -8,6 +13,11 @@ export interface ErrorMessageProps {
   title?: string;
   onRetry?: () => void;
   testId?: string;
+  /**
+   * The input fields whose reasons the form shows under its own fields (its server field map);
+   * their reasons, and a message that only repeats one of them, are left out here.
+   */
+  placedFields?: ServerFieldMap<string>;
 }
 
 /** The human message of any failure, without internals. */
@@ -17,15 +27,26 @@ export function errorText(error: unknown): string {
   return 'Something went wrong.';
 }
 
-/** An error shown in place, announced to screen readers, with per-field details when present. */
-export function ErrorMessage({ error, title, onRetry, testId }: ErrorMessageProps): ReactNode {
-  const fields = isApiError(error) ? Object.entries(error.details?.fields ?? {}) : [];
+/**
+ * An error shown in place, announced to screen readers, with the per-field reasons that no field
+ * of the form shows.
+ */
+export function ErrorMessage({
+  error,
+  title,
+  onRetry,
+  testId,
+  placedFields = {},
+}: ErrorMessageProps): ReactNode {
+  const fields = unplacedFieldErrors(error, placedFields);
+  // A message that only says again what a field already shows would be read twice.
+  const repeats = messageRepeatsPlacedReason(error, placedFields);
   const code = isApiError(error) ? error.code : undefined;
 
   return (
     <div className="message message-error" role="alert" data-testid={testId} data-code={code}>
       {title ? <p className="message-title">{title}</p> : null}
-      <p>{errorText(error)}</p>
+      {repeats ? null : <p>{errorText(error)}</p>}
       {fields.length > 0 ? (
         <ul className="message-fields">
           {fields.map(([field, reason]) => (

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api';
-import { fieldErrorsFrom } from './server-field-errors';
+import {
+  fieldErrorsFrom,
+  messageRepeatsPlacedReason,
+  unplacedFieldErrors,
+} from './server-field-errors';
 
 const rateFields = { rateMBps: 'rateMBps', bridge: 'bridge' } as const;
 
@@ -51,5 +55,48 @@ describe('fieldErrorsFrom', () => {
     expect(fieldErrorsFrom(error, rateFields)).toEqual({});
     expect(fieldErrorsFrom(new Error('boom'), rateFields)).toEqual({});
     expect(fieldErrorsFrom(null, rateFields)).toEqual({});
+  });
+});
+
+describe('unplacedFieldErrors', () => {
+  it('keeps only the reasons of input fields the form does not show', () => {
+    const error = new ApiError('INVALID_INPUT', 'Invalid input.', {
+      fields: { rateMBps: 'too high', profileId: 'unknown profile', bridge: 'not a bridge name' },
+    });
+
+    expect(unplacedFieldErrors(error, rateFields)).toEqual([['profileId', 'unknown profile']]);
+  });
+
+  it('keeps every reason when the form shows none, and none for an error without fields', () => {
+    const error = new ApiError('PVE_VALIDATION', 'PVE refused the values.', {
+      fields: { 'net1.tag': 'out of range' },
+    });
+
+    expect(unplacedFieldErrors(error, {})).toEqual([['net1.tag', 'out of range']]);
+    expect(unplacedFieldErrors(new ApiError('CONFLICT', 'Changed meanwhile.'), rateFields)).toEqual(
+      [],
+    );
+    expect(unplacedFieldErrors(new Error('plain'), rateFields)).toEqual([]);
+  });
+
+  it('does not treat an inherited property name as a field the form shows', () => {
+    const error = new ApiError('INVALID_INPUT', 'Invalid input.', {
+      fields: { toString: 'odd field name' },
+    });
+
+    expect(unplacedFieldErrors(error, rateFields)).toEqual([['toString', 'odd field name']]);
+  });
+});
+
+describe('messageRepeatsPlacedReason', () => {
+  it('is true only when the message is the reason of a field the form shows', () => {
+    const reason = 'This is not a PEM certificate.';
+    const placed = new ApiError('INVALID_INPUT', reason, { fields: { caPem: reason } });
+    const other = new ApiError('INVALID_INPUT', 'Invalid input.', { fields: { caPem: reason } });
+
+    expect(messageRepeatsPlacedReason(placed, { caPem: 'caPem' })).toBe(true);
+    expect(messageRepeatsPlacedReason(placed, {})).toBe(false);
+    expect(messageRepeatsPlacedReason(other, { caPem: 'caPem' })).toBe(false);
+    expect(messageRepeatsPlacedReason(new Error(reason), { caPem: 'caPem' })).toBe(false);
   });
 });

@@ -28,6 +28,35 @@ export function fieldErrorsFrom<K extends string>(
 }
 
 /**
+ * The reasons of a failed call for input fields the form does not show under a field of its own,
+ * as `[input field, reason]`: what a general error box must still list.
+ */
+export function unplacedFieldErrors(
+  error: unknown,
+  fields: ServerFieldMap<string>,
+): [string, string][] {
+  if (!isApiError(error)) return [];
+  return Object.entries(error.details?.fields ?? {}).filter(
+    ([inputField]) => !isPlaced(fields, inputField),
+  );
+}
+
+/** Whether the call's message is word for word a reason the form shows under one of its fields. */
+export function messageRepeatsPlacedReason(
+  error: unknown,
+  fields: ServerFieldMap<string>,
+): boolean {
+  if (!isApiError(error)) return false;
+  return Object.entries(error.details?.fields ?? {}).some(
+    ([inputField, why]) => isPlaced(fields, inputField) && why === error.message,
+  );
+}
+
+function isPlaced(fields: ServerFieldMap<string>, inputField: string): boolean {
+  return Object.hasOwn(fields, inputField) && fields[inputField] !== undefined;
+}
+
+/**
  * For a react-hook-form form: shows the per-field reasons of `error` under its fields each time a
  * new error arrives. The form's own validation clears them when the user edits or submits again.
  */

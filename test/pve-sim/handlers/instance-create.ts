@@ -7,7 +7,7 @@ import { ParamReader } from '../params.js';
 import { printPropertyString } from '../property-string.js';
 import type { RequestContext, Route, RouteResult } from '../router.js';
 import { formatSize } from '../sizes.js';
-import { findVolume, type SimState, type VolumeState } from '../state.js';
+import { findVolume, type InstanceState, type SimState, type VolumeState } from '../state.js';
 import { allocateVolume } from './disk-create.js';
 
 // Creating guests: `GET /cluster/nextid` and `POST /nodes/{node}/{qemu,lxc}`, an asynchronous
@@ -232,7 +232,23 @@ function createGuest(type: GuestType) {
     }
     if (privileged) requirePrivileges(state, userid, '/', ['Sys.Modify']);
 
+    // PVE claims the id before the task starts: a config holding only `lock: create`, which the
+    // task fills in at its end, or removes when it fails. The guest joins its pool at the end.
     const label = `${guestWord[type]} ${id}`;
+    const placeholder: InstanceState = {
+      vmid: id,
+      type,
+      node,
+      name: label,
+      status: 'stopped',
+      pool: null,
+      config: { lock: 'create' },
+      startedAtSeconds: null,
+    };
+    state.instances.set(id, placeholder);
+    const removePlaceholder = (): void => {
+      if (state.instances.get(id) === placeholder) state.instances.delete(id);
+    };
     const task = tasks.start({
       node,
       type: type === 'qemu' ? 'qmcreate' : 'vzcreate',
@@ -246,9 +262,10 @@ function createGuest(type: GuestType) {
         `creating ${label}`,
       ],
       finish: () => {
-        // PVE checks again under the cluster lock: another create may have taken the id.
-        const taken = alreadyExists(state, id);
-        if (taken) throw new Error(`unable to create ${label} - ${taken}`);
+        // The config was removed or replaced while the task ran: nothing to fill in.
+        if (state.instances.get(id) !== placeholder) {
+          throw new Error(`unable to create ${label} - its config was removed meanwhile`);
+        }
         const config: Record<string, ConfigValue> = Object.fromEntries(values);
         writeDisks(state, type, node, id, disks, config);
         if (type === 'lxc') {
@@ -256,18 +273,12 @@ function createGuest(type: GuestType) {
           config.unprivileged = privileged ? 0 : 1;
         }
         const nameKey = type === 'qemu' ? 'name' : 'hostname';
-        state.instances.set(id, {
-          vmid: id,
-          type,
-          node,
-          name: config[nameKey] === undefined ? `${label}` : String(config[nameKey]),
-          status: 'stopped',
-          pool,
-          config,
-          startedAtSeconds: null,
-        });
+        placeholder.name = config[nameKey] === undefined ? label : String(config[nameKey]);
+        placeholder.pool = pool;
+        placeholder.config = config;
         return [];
       },
+      undo: removePlaceholder,
     });
     return { data: task.upid };
   };

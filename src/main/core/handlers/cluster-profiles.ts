@@ -4,7 +4,9 @@ import { AppError } from '../../../shared/errors';
 import { caRefusal } from '../../pve/ca-trust';
 import { fetchPeerCertificate, hostAndPort } from '../../pve/tls';
 import type { ClusterProfile, ClusterProfiles } from '../../store/cluster-profiles';
-import type { HandlerGroup } from '../context';
+import { canonicalNodeUrl, nodeAddressKey } from '../../store/node-address';
+import { provenMember } from '../cluster-membership';
+import type { CoreContext, HandlerGroup } from '../context';
 import { discoveredAddress } from '../discovered-address';
 
 type ProfileInfo = ChannelOutput<'cluster:add-node'>['profile'];
@@ -27,6 +29,21 @@ function describeProfile(profiles: ClusterProfiles, profile: ClusterProfile): Pr
     trust: nodes.some((node) => node.trust === 'ca') ? 'ca' : 'pins',
     nodes,
   };
+}
+
+/**
+ * The node in use of a session signed in on one of the profile's nodes. Nodes are added only
+ * through such a session: it is what reads the cluster's own list of its nodes.
+ */
+function signedInOn(context: CoreContext, profile: ClusterProfile): string {
+  const status = context.sessions.status();
+  if (!status.signedIn || context.profiles.findByUrl(status.clusterUrl)?.id !== profile.id) {
+    throw new AppError(
+      'NOT_SIGNED_IN',
+      `Sign in on a node of ${profile.name} before adding nodes to it. Nothing was added.`,
+    );
+  }
+  return status.clusterUrl;
 }
 
 /** Cluster profiles: listing them, finding a cluster's other nodes, adding them one by one. */
@@ -52,7 +69,12 @@ export const clusterProfileHandlers: HandlerGroup<
       throw new AppError('NOT_SIGNED_IN', 'Sign in to the cluster first.');
     }
     const inUse = new URL(status.clusterUrl);
-    const known = new Set(profile.nodes.map((node) => node.url));
+    // A node never shown to be a member is offered again: adding it is how it is proven.
+    const known = new Set(
+      profile.nodes.flatMap((node) =>
+        profiles.isProvenMember(profile.id, node.url) ? [nodeAddressKey(node.url)] : [],
+      ),
+    );
     const nodes: Discovered[] = rows
       .filter((row) => row.type === 'node')
       .map((row) => {
@@ -64,7 +86,7 @@ export const clusterProfileHandlers: HandlerGroup<
           ...address,
           url,
           online: row.online === true,
-          inProfile: url !== null && known.has(url),
+          inProfile: url !== null && known.has(nodeAddressKey(url)),
         };
       });
     const named = nodes.flatMap((node) =>
@@ -85,17 +107,18 @@ export const clusterProfileHandlers: HandlerGroup<
     return { profileId: profile.id, nodes };
   },
 
-  'cluster:add-node': async (
-    { profileId, url, name, fingerprint },
-    { profiles, settings, log },
-  ) => {
+  'cluster:add-node': async ({ profileId, name, fingerprint, ...input }, context) => {
+    const { profiles, settings, log } = context;
+    const url = canonicalNodeUrl(input.url);
     const profile = profiles.get(profileId);
-    const node = { url, name: name ?? null };
-    const { presented, der } = await fetchPeerCertificate(url, settings.probeTimeoutMs);
+    const inUseUrl = signedInOn(context, profile);
+    // A duplicate is refused before anything is contacted.
+    profiles.assertFree(profile.id, url);
     const ca = profiles.profileCa(profile.id);
     if (ca) {
-      // The profile trusts its cluster's root CA: the node is added only if that CA issued its
-      // certificate for this address.
+      // The profile trusts its cluster's root CA, which issues certificates only to the
+      // cluster's own nodes: a certificate it issued for this address proves membership.
+      const { der } = await fetchPeerCertificate(url, settings.probeTimeoutMs);
       const refusal = caRefusal(der, new X509Certificate(ca.certPem), hostAndPort(url).host);
       if (refusal !== null) {
         throw new AppError(
@@ -103,8 +126,23 @@ export const clusterProfileHandlers: HandlerGroup<
           `The root CA of ${profile.name} does not vouch for ${new URL(url).host}: ${refusal}. Nothing was added.`,
         );
       }
-      profiles.addCaNode(profile.id, node, ca);
+      profiles.addCaNode(profile.id, { url, name: name ?? null }, ca);
     } else {
+      // A pin says which server answers, never that it is a node of this cluster: the cluster
+      // itself must list the address, read through the session on the node in use.
+      const { api } = await context.sessions.api();
+      const rows = await api.clusterStatus();
+      const member = provenMember({
+        rows,
+        url,
+        name,
+        inUseUrl,
+        // The unproven node at this address, if any, is the one being proven now.
+        profileNodes: profiles
+          .get(profile.id)
+          .nodes.filter((node) => nodeAddressKey(node.url) !== nodeAddressKey(url)),
+      });
+      const { presented } = await fetchPeerCertificate(url, settings.probeTimeoutMs);
       if (fingerprint === undefined) {
         throw new AppError(
           'INVALID_INPUT',
@@ -119,7 +157,7 @@ export const clusterProfileHandlers: HandlerGroup<
           { presentedFingerprint: presented.fingerprint },
         );
       }
-      profiles.addPinnedNode(profile.id, node, fingerprint);
+      profiles.addPinnedNode(profile.id, { url, name: member }, fingerprint);
     }
     log.info(`added ${url} to the cluster profile ${profile.name} (${ca ? 'root CA' : 'pinned'})`);
     return { profile: describeProfile(profiles, profiles.get(profile.id)) };

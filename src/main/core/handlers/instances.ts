@@ -1,6 +1,7 @@
 import type { InstanceDetail } from '../../../shared/contract';
 import { MiB } from '../../../shared/units';
 import type { GuestConfig } from '../../pve/api';
+import { readCpuModel } from '../../pve/cpu-model';
 import { parseGuestNetworks } from '../../pve/networks';
 import { isResizableVolume, parseGuestVolumes } from '../../pve/volumes';
 import type { HandlerGroup } from '../context';
@@ -13,6 +14,15 @@ export function configNumber(config: GuestConfig, key: string): number | null {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value)) return Number(value);
   return null;
+}
+
+/** A VM's CPU model, or null with the reason its `cpu` value could not be read. */
+function cpuTypeOf(config: GuestConfig): { cpuType: string | null; problem: string | null } {
+  try {
+    return { cpuType: readCpuModel(config.cpu), problem: null };
+  } catch (error) {
+    return { cpuType: null, problem: error instanceof Error ? error.message : 'unreadable' };
+  }
 }
 
 function mebibytes(config: GuestConfig, key: string): number | null {
@@ -51,6 +61,7 @@ export const instanceHandlers: HandlerGroup<'instance:list' | 'instance:get'> = 
       }
     }
     const nets = parseGuestNetworks(ref.type, config);
+    const cpu = ref.type === 'qemu' ? cpuTypeOf(config) : { cpuType: null, problem: null };
     const detail: InstanceDetail = {
       ...toSummary(row),
       digest: config.digest,
@@ -58,6 +69,7 @@ export const instanceHandlers: HandlerGroup<'instance:list' | 'instance:get'> = 
       sockets: ref.type === 'qemu' ? configNumber(config, 'sockets') : null,
       memoryBytes: mebibytes(config, 'memory'),
       swapBytes: ref.type === 'lxc' ? mebibytes(config, 'swap') : null,
+      cpuType: cpu.cpuType,
       disks: volumes
         .map((volume) => ({
           key: volume.key,
@@ -70,7 +82,11 @@ export const instanceHandlers: HandlerGroup<'instance:list' | 'instance:get'> = 
         }))
         .sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true })),
       networks: nets.networks.map(toNetworkInterface),
-      problems: [...problems, ...nets.problems],
+      problems: [
+        ...problems,
+        ...nets.problems,
+        ...(cpu.problem === null ? [] : [{ key: 'cpu', reason: cpu.problem }]),
+      ],
     };
     return detail;
   },

@@ -16,9 +16,14 @@ export const sessionHandlers: HandlerGroup<
   'session:remembered-tokens': async (input, { tokens }) => tokens.list(input.url),
   'session:forget-token': async (input, { tokens }) => tokens.forget(input.url, input.tokenId),
   'session:logout': async (_input, { sessions, background }) => {
-    // Background followers hold the signed-out user's ticket; they stop with the session.
-    background.abortAll();
+    // Followers use the signed-out user's ticket, so they stop; their tasks keep their
+    // reservations and are followed again when the same user signs in again.
+    background.stopFollowing();
     return sessions.logout();
   },
-  'session:status': async (_input, { sessions }) => sessions.status(),
+  'session:status': async (_input, { sessions }) => {
+    // At start, the answer waits for the kept sign-in ("Stay signed in") to be restored or dropped.
+    await sessions.restored();
+    return sessions.status();
+  },
 };

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type ReactNode } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
+import { fieldErrorsFrom } from '../../components/server-field-errors';
 import { Loading } from '../../components/spinner';
 import {
   elevatedStatusQuery,
@@ -11,6 +12,9 @@ import {
 import { readElevatedTokenForm } from './elevated-token-form-schema';
 
 type FieldErrors = Partial<Record<'tokenId' | 'secret', string>>;
+
+// The input fields main names in a refusal (a token PVE refused, no keychain for the secret).
+const serverFields = { tokenId: 'tokenId', secret: 'secret' } as const;
 
 /**
  * Elevated mode for lab admins: which privileged API token commits approved changes to this
@@ -26,6 +30,11 @@ export function ElevatedTokenPanel(): ReactNode {
   const [secret, setSecret] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const token = status.data?.token ?? null;
+  // The form's own checks come first; main's reasons show until the user edits a field.
+  const shown: FieldErrors = { ...fieldErrorsFrom(install.error, serverFields), ...errors };
+  const edited = (): void => {
+    if (install.isError) install.reset();
+  };
 
   function submit(): void {
     const read = readElevatedTokenForm({ tokenId, secret });
@@ -85,12 +94,15 @@ export function ElevatedTokenPanel(): ReactNode {
               autoComplete="off"
               spellCheck={false}
               data-testid="elevated-token-id"
-              aria-invalid={errors.tokenId !== undefined}
+              aria-invalid={shown.tokenId !== undefined}
               disabled={install.isPending}
-              onChange={(event) => setTokenId(event.target.value)}
+              onChange={(event) => {
+                setTokenId(event.target.value);
+                edited();
+              }}
             />
-            {errors.tokenId ? (
-              <FieldError message={errors.tokenId} testId="elevated-token-id-error" />
+            {shown.tokenId ? (
+              <FieldError message={shown.tokenId} testId="elevated-token-id-error" />
             ) : null}
           </div>
           <div className="field">
@@ -103,13 +115,16 @@ export function ElevatedTokenPanel(): ReactNode {
               placeholder="xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
               autoComplete="off"
               data-testid="elevated-token-secret"
-              aria-invalid={errors.secret !== undefined}
+              aria-invalid={shown.secret !== undefined}
               aria-describedby={ids.hint}
               disabled={install.isPending}
-              onChange={(event) => setSecret(event.target.value)}
+              onChange={(event) => {
+                setSecret(event.target.value);
+                edited();
+              }}
             />
-            {errors.secret ? (
-              <FieldError message={errors.secret} testId="elevated-token-secret-error" />
+            {shown.secret ? (
+              <FieldError message={shown.secret} testId="elevated-token-secret-error" />
             ) : null}
             <p className="field-hint" id={ids.hint}>
               ProxDesk checks the token with the cluster and keeps the secret encrypted with this
@@ -121,6 +136,7 @@ export function ElevatedTokenPanel(): ReactNode {
               error={install.error}
               title="The token was not installed"
               testId="elevated-install-error"
+              placedFields={serverFields}
             />
           ) : null}
           {install.isSuccess ? (

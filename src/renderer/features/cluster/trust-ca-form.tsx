@@ -1,6 +1,11 @@
 import { useId, useState, type ReactNode } from 'react';
 import { ErrorMessage } from '../../components/error-message';
+import { FieldError } from '../../components/field-error';
+import { fieldErrorsFrom } from '../../components/server-field-errors';
 import { useTrustCa } from './cluster-mutations';
+
+// The input field main names when it cannot use the certificate (not PEM, not a CA, expired).
+const serverFields = { caPem: 'caPem' } as const;
 
 /** Props of the root-CA path of the trust dialog. */
 export interface TrustCaFormProps {
@@ -25,6 +30,7 @@ export function TrustCaForm({
   const hintId = useId();
   const [caPem, setCaPem] = useState('');
   const trustCa = useTrustCa();
+  const pemError = fieldErrorsFrom(trustCa.error, serverFields).caPem;
 
   const submit = (): void => {
     onPendingChange(true);
@@ -51,7 +57,8 @@ export function TrustCaForm({
           spellCheck={false}
           value={caPem}
           placeholder={'-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----'}
-          aria-describedby={hintId}
+          aria-describedby={pemError === undefined ? hintId : `${hintId}-error ${hintId}`}
+          aria-invalid={pemError !== undefined}
           disabled={trustCa.isPending}
           data-testid="trust-ca-pem"
           onChange={(event) => {
@@ -59,6 +66,9 @@ export function TrustCaForm({
             if (trustCa.isError) trustCa.reset();
           }}
         />
+        {pemError !== undefined ? (
+          <FieldError id={`${hintId}-error`} message={pemError} testId="trust-ca-pem-error" />
+        ) : null}
         <p className="field-hint" id={hintId}>
           In the PVE web UI: <strong>Datacenter → your node → System → Certificates</strong>, the
           entry <strong>pve-root-ca.pem</strong> (View Certificate). On a node it is the file{' '}
@@ -67,7 +77,12 @@ export function TrustCaForm({
         </p>
       </div>
       {trustCa.isError ? (
-        <ErrorMessage error={trustCa.error} title="Nothing was trusted" testId="trust-ca-error" />
+        <ErrorMessage
+          error={trustCa.error}
+          title="Nothing was trusted"
+          testId="trust-ca-error"
+          placedFields={serverFields}
+        />
       ) : null}
       <div className="dialog-actions">
         <button

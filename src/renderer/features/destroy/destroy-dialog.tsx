@@ -19,6 +19,9 @@ export interface DestroyDialogProps {
   onDestroyed?: () => void;
 }
 
+// The input field main names in a refusal, and the field that shows it.
+const serverFields = { confirmVmid: 'confirmVmid' } as const;
+
 function DiskList({ disks, testId }: { disks: Disk[]; testId: string }): ReactNode {
   return (
     <ul className="message-fields" data-testid={testId}>
@@ -45,7 +48,7 @@ export function DestroyDialog({ detail, onClose, onDestroyed }: DestroyDialogPro
   const kept = keptDisks(detail.disks);
   const confirmed = confirmsVmid(typed, detail.vmid);
   // A refusal of the typed vmid, by main's own check, shows under the field.
-  const confirmError = fieldErrorsFrom(destroy.error, { confirmVmid: 'confirmVmid' }).confirmVmid;
+  const confirmError = fieldErrorsFrom(destroy.error, serverFields).confirmVmid;
 
   const failedUpid = isApiError(destroy.error) ? destroy.error.details?.upid : undefined;
   const task = useSelectedTask(
@@ -132,6 +135,7 @@ export function DestroyDialog({ detail, onClose, onDestroyed }: DestroyDialogPro
               error={destroy.error}
               title={`${label} was not destroyed`}
               testId="destroy-error"
+              placedFields={serverFields}
             />
           ) : null}
           {taskMark !== null && (destroy.isPending || task !== null) ? (

@@ -192,6 +192,7 @@ export function AddDiskDialog({ instance, onClose }: AddDiskDialogProps): ReactN
               error={create.error}
               title="The disk was not added"
               testId="disk-create-error"
+              placedFields={serverFields}
             />
           ) : null}
           <div className="dialog-actions">

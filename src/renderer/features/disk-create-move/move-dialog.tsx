@@ -122,7 +122,12 @@ export function MoveDialog({ instance, disk, onClose }: MoveDialogProps): ReactN
               shortfalls={move.error.details?.shortfalls ?? []}
             />
           ) : move.isError ? (
-            <ErrorMessage error={move.error} title="The move failed" testId="disk-move-error" />
+            <ErrorMessage
+              error={move.error}
+              title="The move failed"
+              testId="disk-move-error"
+              placedFields={serverFields}
+            />
           ) : null}
           <div className="dialog-actions">
             <button

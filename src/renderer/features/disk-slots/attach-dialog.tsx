@@ -194,6 +194,7 @@ export function AttachDialog({ instance, disk, onClose }: AttachDialogProps): Re
               error={attach.error}
               title={`${disk.key} was not attached`}
               testId="disk-attach-error"
+              placedFields={serverFields}
             />
           ) : null}
           <div className="dialog-actions">

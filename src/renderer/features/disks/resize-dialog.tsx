@@ -26,6 +26,9 @@ export interface ResizeDialogProps {
   onClose: () => void;
 }
 
+// The input field main names in a refusal, and the form field that shows it.
+const serverFields = { addGiB: 'addGiB' } as const;
+
 /** Asks how much to grow a disk, runs the resize and shows its progress and outcome. */
 export function ResizeDialog({ instance, disk, onClose }: ResizeDialogProps): ReactNode {
   const inputId = useId();
@@ -41,7 +44,7 @@ export function ResizeDialog({ instance, disk, onClose }: ResizeDialogProps): Re
     defaultValues: { addGiB: 1 },
     mode: 'onChange',
   });
-  useServerFieldErrors(form.setError, resize.error, { addGiB: 'addGiB' });
+  useServerFieldErrors(form.setError, resize.error, serverFields);
   const addGiB = useWatch({ control: form.control, name: 'addGiB' });
   const fieldError = form.formState.errors.addGiB?.message;
   const validAmount = Number.isInteger(addGiB) && addGiB >= 1;
@@ -152,7 +155,12 @@ export function ResizeDialog({ instance, disk, onClose }: ResizeDialogProps): Re
               shortfalls={resize.error.details?.shortfalls ?? []}
             />
           ) : resize.isError ? (
-            <ErrorMessage error={resize.error} title="The resize failed" testId="resize-error" />
+            <ErrorMessage
+              error={resize.error}
+              title="The resize failed"
+              testId="resize-error"
+              placedFields={serverFields}
+            />
           ) : null}
 
           {taskMark !== null && (resize.isPending || task !== null) ? (

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { instanceCreateInputSchema } from '../../../shared/instance-create-schemas';
+import { pveFieldMaps } from '../../../main/core/pve-field-names';
 import {
   cpuModelChoices,
+  createServerFields,
   initialCreateValues,
   instanceCreateFormSchema,
   toCreateInput,
+  toPreviewChange,
   type InstanceCreateFormValues,
 } from './instance-create-form';
 
@@ -111,5 +114,54 @@ describe('cpuModelChoices', () => {
       'x86-64-v3',
       'x86-64-v4',
     ]);
+  });
+});
+
+describe('toPreviewChange', () => {
+  it('describes the create the form holds, for quota:preview', () => {
+    expect(toPreviewChange({ ...vmValues, vmid: '150' })).toEqual({
+      kind: 'instance:create',
+      ...toCreateInput(vmValues),
+      vmid: 150,
+    });
+  });
+
+  it('leaves the root password out of a container preview', () => {
+    const change = toPreviewChange({
+      ...vmValues,
+      type: 'lxc',
+      ostemplate: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
+      password: 'correct-horse',
+    });
+
+    expect(change).toMatchObject({ kind: 'instance:create', type: 'lxc' });
+    expect(JSON.stringify(change)).not.toContain('correct-horse');
+  });
+
+  it('describes nothing while the form is not valid', () => {
+    expect(toPreviewChange({ ...vmValues, name: '-web' })).toBeNull();
+    expect(toPreviewChange({ ...vmValues, cores: Number.NaN })).toBeNull();
+    expect(toPreviewChange({ ...vmValues, type: 'lxc', ostemplate: '' })).toBeNull();
+  });
+});
+
+describe('createServerFields', () => {
+  it('shows under a form field every PVE parameter main renames for instance:create', () => {
+    const map = pveFieldMaps['instance:create'];
+    const named = [
+      ...Object.values(map?.params ?? {}),
+      ...Object.values(map?.slot?.options ?? {}),
+      ...(map?.slot?.whole === undefined ? [] : [map.slot.whole]),
+    ];
+
+    expect(named.filter((field) => !Object.hasOwn(createServerFields, field))).toEqual([]);
+  });
+
+  it('maps the disk and root disk fields of both guest types onto the one set of fields', () => {
+    expect(
+      ['disk.storage', 'rootfs.storage', 'disk.sizeGiB', 'rootfs.sizeGiB', 'disk.bus'].map(
+        (field) => createServerFields[field],
+      ),
+    ).toEqual(['storage', 'storage', 'sizeGiB', 'sizeGiB', 'bus']);
   });
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { InstanceCreateInput } from '../../../shared/instance-create-schemas';
+import type { QuotaChange } from '../../../shared/quota-schemas';
+import type { ServerFieldMap } from '../../components/server-field-errors';
 import { guestNameSchema, rootPasswordSchema } from '../../../shared/instance-create-schemas';
 import { nodeNameSchema } from '../../../shared/ids';
 import { resourceBounds } from '../../../shared/operation-schemas';
@@ -98,6 +100,41 @@ export function toCreateInput(values: InstanceCreateFormValues): InstanceCreateI
     ...(values.password === '' ? {} : { password: values.password }),
   };
 }
+
+/**
+ * The `quota:preview` change the form's values describe, or null while they are not valid. The
+ * root password is left out: pricing does not need it, and it would sit in the query cache.
+ */
+export function toPreviewChange(values: unknown): QuotaChange | null {
+  const parsed = instanceCreateFormSchema.safeParse(values);
+  if (!parsed.success) return null;
+  return { kind: 'instance:create', ...toCreateInput({ ...parsed.data, password: '' }) };
+}
+
+/**
+ * The input fields main names in a refusal (its own checks, and PVE's parameters renamed by
+ * pve-field-names.ts), and the form fields that show them.
+ */
+export const createServerFields: ServerFieldMap<keyof InstanceCreateFormValues> = {
+  type: 'type',
+  node: 'node',
+  vmid: 'vmid',
+  pool: 'pool',
+  name: 'name',
+  template: 'template',
+  cores: 'cores',
+  memoryMiB: 'memoryMiB',
+  swapMiB: 'swapMiB',
+  cpuType: 'cpuType',
+  'disk.storage': 'storage',
+  'rootfs.storage': 'storage',
+  'disk.bus': 'bus',
+  'disk.sizeGiB': 'sizeGiB',
+  'rootfs.sizeGiB': 'sizeGiB',
+  iso: 'iso',
+  ostemplate: 'ostemplate',
+  password: 'password',
+};
 
 /** CPU models offered when the policy does not list any, from qemu's own list. */
 const commonCpuModels = ['x86-64-v2-AES', 'x86-64-v3', 'x86-64-v4', 'host', 'kvm64', 'qemu64'];

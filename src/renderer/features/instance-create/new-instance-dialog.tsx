@@ -7,18 +7,24 @@ import { attachBuses } from '../../../shared/disk-slot-schemas';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
+import { useServerFieldErrors } from '../../components/server-field-errors';
 import { Loading } from '../../components/spinner';
 import { quotaConstraintsQuery } from '../disk-slots/use-disk-slots';
 import { QuotaRefusal } from '../disks/quota-refusal';
 import { instanceListQuery } from '../instances/instance-queries';
+import { QuotaPreviewPanel } from '../quota-preview/quota-preview-panel';
+import { blocksConfirm } from '../quota-preview/preview-verdict';
+import { useQuotaPreview } from '../quota-preview/use-quota-preview';
 import { useSelectedTask, useTaskFeed } from '../tasks/task-feed-context';
 import { TaskProgress } from '../tasks/task-progress';
 import { PlacementFields } from './placement-fields';
 import { ResourceFields } from './resource-fields';
 import {
+  createServerFields,
   initialCreateValues,
   instanceCreateFormSchema,
   toCreateInput,
+  toPreviewChange,
   type InstanceCreateFormValues,
 } from './instance-create-form';
 import { useCreateInstance } from './instance-create-queries';
@@ -29,23 +35,6 @@ export interface NewInstanceDialogProps {
   /** Called with the new guest when the user leaves the finished dialog. */
   onCreated: (ref: InstanceRef) => void;
 }
-
-// The input fields main and PVE name in a refusal, and the form fields that show them.
-const serverFields: Record<string, keyof InstanceCreateFormValues> = {
-  node: 'node',
-  vmid: 'vmid',
-  pool: 'pool',
-  name: 'name',
-  hostname: 'name',
-  template: 'template',
-  cpuType: 'cpuType',
-  'disk.storage': 'storage',
-  'rootfs.storage': 'storage',
-  'disk.bus': 'bus',
-  iso: 'iso',
-  ostemplate: 'ostemplate',
-  password: 'password',
-};
 
 /** Keeps the choices consistent with the policy: a storage and bus that allow the disk. */
 function useConsistentChoices(
@@ -115,13 +104,18 @@ function CreateForm({
       : { node, since: taskMark, upid: create.data?.task.upid ?? failedUpid },
   );
 
-  useEffect(() => {
-    const fields = isApiError(create.error) ? (create.error.details?.fields ?? {}) : {};
-    for (const [field, message] of Object.entries(fields)) {
-      const target = serverFields[field];
-      if (target !== undefined) form.setError(target, { type: 'server', message });
-    }
-  }, [create.error, form]);
+  const watched = useWatch({ control: form.control });
+  // Priced as the form stands; main prices the create again when it is sent.
+  const preview = useQuotaPreview(
+    create.isPending || create.isSuccess ? null : toPreviewChange(watched),
+  );
+  useServerFieldErrors(form.setError, create.error, createServerFields);
+  // A value the preview's pricing refuses (an id outside the range) is shown under its field too.
+  useServerFieldErrors(
+    form.setError,
+    preview.status === 'error' ? preview.error : null,
+    createServerFields,
+  );
   useEffect(() => {
     if (create.isSuccess) doneRef.current?.focus();
   }, [create.isSuccess]);
@@ -167,6 +161,7 @@ function CreateForm({
     >
       <PlacementFields form={form} constraints={constraints} nodes={nodes} />
       <ResourceFields form={form} constraints={constraints} />
+      <QuotaPreviewPanel verdict={preview} />
       {isApiError(create.error, 'QUOTA_EXCEEDED') ? (
         <QuotaRefusal
           message={create.error.message}
@@ -194,7 +189,7 @@ function CreateForm({
           type="submit"
           className="button button-primary"
           data-testid="create-submit"
-          disabled={create.isPending}
+          disabled={create.isPending || blocksConfirm(preview)}
         >
           {create.isPending ? 'Creating…' : 'Create'}
         </button>

@@ -41,11 +41,13 @@ function Facts({ detail }: { detail: InstanceDetail }): ReactNode {
   ];
   if (detail.type === 'lxc') {
     facts.push(['Swap', detail.swapBytes === null ? '—' : formatBytes(detail.swapBytes)]);
+  } else {
+    facts.push(['CPU model', detail.cpuType ?? 'PVE default']);
   }
   return (
     <dl className="facts">
       {facts.map(([term, value]) => (
-        <div key={term}>
+        <div key={term} data-term={term}>
           <dt>{term}</dt>
           <dd>{value}</dd>
         </div>

@@ -30,7 +30,7 @@ export function InstanceOperations({
           title={locked ? `Locked (${detail.lock ?? ''})` : undefined}
           onClick={() => setEditing(true)}
         >
-          Change cores and memory…
+          {detail.type === 'qemu' ? 'Change CPU and memory…' : 'Change cores and memory…'}
         </button>
         <DestroyButton detail={detail} onDestroyed={onDestroyed} />
       </div>

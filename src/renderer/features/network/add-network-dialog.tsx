@@ -206,6 +206,7 @@ export function AddNetworkDialog({ detail, onClose }: AddNetworkDialogProps): Re
               error={create.error}
               title="The interface was not added"
               testId="network-error"
+              placedFields={serverFields}
             />
           ) : null}
 

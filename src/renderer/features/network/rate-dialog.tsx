@@ -22,6 +22,9 @@ export interface RateDialogProps {
   onClose: () => void;
 }
 
+// The input field main names in a refusal, and the form field that shows it.
+const serverFields = { rateMBps: 'rateMBps' } as const;
+
 /** Changes one interface's rate limit; lowering it always passes, raising it is priced first. */
 export function RateDialog({ detail, network, onClose }: RateDialogProps): ReactNode {
   const inputId = useId();
@@ -32,7 +35,7 @@ export function RateDialog({ detail, network, onClose }: RateDialogProps): React
     defaultValues: { rateMBps: rateFieldText(network.rateBytesPerSecond) },
     mode: 'onChange',
   });
-  useServerFieldErrors(form.setError, modify.error, { rateMBps: 'rateMBps' });
+  useServerFieldErrors(form.setError, modify.error, serverFields);
   const submit = form.handleSubmit(({ rateMBps }) => modify.mutate({ key: network.key, rateMBps }));
   const error = form.formState.errors.rateMBps?.message;
   const watched = rateFormSchema.safeParse(useWatch({ control: form.control }));
@@ -123,6 +126,7 @@ export function RateDialog({ detail, network, onClose }: RateDialogProps): React
               error={modify.error}
               title="The rate was not changed"
               testId="network-rate-error"
+              placedFields={serverFields}
             />
           ) : null}
 

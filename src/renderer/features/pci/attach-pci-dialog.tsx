@@ -131,7 +131,11 @@ export function AttachPciDialog({
               shortfalls={attach.error.details?.shortfalls ?? []}
             />
           ) : attach.isError ? (
-            <ErrorMessage error={attach.error} title="The device was not attached" />
+            <ErrorMessage
+              error={attach.error}
+              title="The device was not attached"
+              placedFields={serverFields}
+            />
           ) : null}
           <div className="dialog-actions">
             <button type="button" className="button" onClick={onClose} disabled={attach.isPending}>

@@ -54,7 +54,11 @@ export function PciFlagsDialog({
             errors={fieldErrorsFrom(modify.error, serverFields)}
           />
           {modify.isError ? (
-            <ErrorMessage error={modify.error} title="The options were not changed" />
+            <ErrorMessage
+              error={modify.error}
+              title="The options were not changed"
+              placedFields={serverFields}
+            />
           ) : null}
           <div className="dialog-actions">
             <button type="button" className="button" onClick={onClose} disabled={modify.isPending}>

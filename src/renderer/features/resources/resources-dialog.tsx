@@ -11,6 +11,7 @@ import { QuotaRefusal } from '../disks/quota-refusal';
 import { QuotaPreviewPanel } from '../quota-preview/quota-preview-panel';
 import { blocksConfirm } from '../quota-preview/preview-verdict';
 import { useQuotaPreview } from '../quota-preview/use-quota-preview';
+import { CpuModelField } from './cpu-model-field';
 import {
   changedResourceValues,
   initialResourceValues,
@@ -26,7 +27,7 @@ export interface ResourcesDialogProps {
 }
 
 interface FieldSpec {
-  name: FieldPath<ResourcesFormValues>;
+  name: Exclude<FieldPath<ResourcesFormValues>, 'cpuType'>;
   label: string;
   hint: string;
 }
@@ -52,7 +53,7 @@ function fieldsOf(type: 'qemu' | 'lxc'): FieldSpec[] {
   return [cores, memory, { name: 'swapMiB', label: 'Swap (MiB)', hint: '0 turns swap off.' }];
 }
 
-const testIds: Record<FieldPath<ResourcesFormValues>, string> = {
+const testIds: Record<FieldSpec['name'], string> = {
   cores: 'resources-cores',
   sockets: 'resources-sockets',
   memoryMiB: 'resources-memory',
@@ -65,9 +66,13 @@ const serverFields = {
   sockets: 'sockets',
   memoryMiB: 'memoryMiB',
   swapMiB: 'swapMiB',
+  cpuType: 'cpuType',
 } as const;
 
-/** Edits a guest's cores, sockets, memory and swap; the quota is checked before anything is sent. */
+/**
+ * Edits a guest's cores, sockets, memory and swap, and a VM's CPU model; the quota is checked
+ * before anything is sent.
+ */
 export function ResourcesDialog({ detail, onClose }: ResourcesDialogProps): ReactNode {
   const formId = useId();
   const firstRef = useRef<HTMLInputElement | null>(null);
@@ -93,6 +98,11 @@ export function ResourcesDialog({ detail, onClose }: ResourcesDialogProps): Reac
         }
       : null,
   );
+
+  const edited = (): void => {
+    setNothingChanged(false);
+    if (change.isError) change.reset();
+  };
 
   const submit = form.handleSubmit((values) => {
     const changed = changedResourceValues(initial, values);
@@ -133,10 +143,7 @@ export function ResourcesDialog({ detail, onClose }: ResourcesDialogProps): Reac
             const error = form.formState.errors[field.name]?.message;
             const { ref, ...rest } = form.register(field.name, {
               valueAsNumber: true,
-              onChange: () => {
-                setNothingChanged(false);
-                if (change.isError) change.reset();
-              },
+              onChange: edited,
             });
             const inputId = `${formId}-${field.name}`;
             return (
@@ -170,6 +177,14 @@ export function ResourcesDialog({ detail, onClose }: ResourcesDialogProps): Reac
               </div>
             );
           })}
+          {detail.type === 'qemu' ? (
+            <CpuModelField
+              form={form}
+              current={detail.cpuType}
+              disabled={change.isPending}
+              onChange={edited}
+            />
+          ) : null}
 
           <QuotaPreviewPanel verdict={preview} />
           {nothingChanged ? (
@@ -183,7 +198,12 @@ export function ResourcesDialog({ detail, onClose }: ResourcesDialogProps): Reac
               shortfalls={change.error.details?.shortfalls ?? []}
             />
           ) : change.isError ? (
-            <ErrorMessage error={change.error} title="The change failed" testId="resources-error" />
+            <ErrorMessage
+              error={change.error}
+              title="The change failed"
+              testId="resources-error"
+              placedFields={serverFields}
+            />
           ) : null}
 
           <div className="dialog-actions">

@@ -20,6 +20,7 @@ const vm: InstanceDetail = {
   sockets: null,
   memoryBytes: 4096 * MiB,
   swapBytes: null,
+  cpuType: 'x86-64-v2-AES',
   disks: [],
   networks: [],
   problems: [],
@@ -27,7 +28,13 @@ const vm: InstanceDetail = {
 
 describe('resource form', () => {
   it('starts from the guest settings and PVE defaults for unset ones', () => {
-    expect(initialResourceValues(vm)).toEqual({ cores: 2, sockets: 1, memoryMiB: 4096 });
+    expect(initialResourceValues(vm)).toEqual({
+      cores: 2,
+      sockets: 1,
+      memoryMiB: 4096,
+      cpuType: 'x86-64-v2-AES',
+    });
+    expect(initialResourceValues({ ...vm, cpuType: null }).cpuType).toBe('');
     expect(
       initialResourceValues({ ...vm, type: 'lxc', cores: null, memoryBytes: 512 * MiB }),
     ).toEqual({ cores: 1, memoryMiB: 512, swapMiB: 512 });
@@ -40,6 +47,23 @@ describe('resource form', () => {
       memoryMiB: 6144,
     });
     expect(changedResourceValues(initial, initial)).toEqual({});
+  });
+
+  it('sends a new CPU model, but never the empty choice that stands for the default', () => {
+    const initial = { cores: 2, sockets: 1, memoryMiB: 4096, cpuType: '' };
+
+    expect(changedResourceValues(initial, { ...initial, cpuType: 'host' })).toEqual({
+      cpuType: 'host',
+    });
+    expect(
+      changedResourceValues({ ...initial, cpuType: 'host' }, { ...initial, cpuType: '' }),
+    ).toEqual({});
+  });
+
+  it('refuses a CPU model that is not a model name', () => {
+    const result = resourcesFormSchema.safeParse({ cores: 1, memoryMiB: 512, cpuType: 'a,b=1' });
+
+    expect(result.success).toBe(false);
   });
 
   it.each([

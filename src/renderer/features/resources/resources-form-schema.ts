@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { InstanceDetail } from '../../../shared/contract';
-import { resourceBounds, resourceChangeFields } from '../../../shared/operation-schemas';
+import {
+  cpuTypeSchema,
+  resourceBounds,
+  resourceChangeFields,
+} from '../../../shared/operation-schemas';
 import { MiB } from '../../../shared/units';
 
 // The resource editor's form, bounded exactly as the contract is, so the form never accepts what
@@ -43,9 +47,11 @@ export const resourcesFormSchema = z.object({
   sockets: sockets.optional(),
   memoryMiB,
   swapMiB: swapMiB.optional(),
+  // Empty while a VM runs PVE's default model and the user has not picked another.
+  cpuType: z.union([z.literal(''), cpuTypeSchema]).optional(),
 });
 
-/** What the resource form holds; sockets only for VMs, swap only for containers. */
+/** What the resource form holds; sockets and CPU model only for VMs, swap only for containers. */
 export type ResourcesFormValues = z.infer<typeof resourcesFormSchema>;
 
 /** The form's starting values: the guest's settings, or PVE's defaults where it sets none. */
@@ -56,8 +62,12 @@ export function initialResourceValues(detail: InstanceDetail): ResourcesFormValu
     cores: detail.cores ?? 1,
     memoryMiB: mib(detail.memoryBytes, 512),
   };
-  if (detail.type === 'qemu') values.sockets = detail.sockets ?? 1;
-  else values.swapMiB = mib(detail.swapBytes, 512);
+  if (detail.type === 'qemu') {
+    values.sockets = detail.sockets ?? 1;
+    values.cpuType = detail.cpuType ?? '';
+  } else {
+    values.swapMiB = mib(detail.swapBytes, 512);
+  }
   return values;
 }
 
@@ -71,5 +81,8 @@ export function changedResourceValues(
     const value = current[key];
     if (value !== undefined && value !== initial[key]) changed[key] = value;
   }
+  // There is no way back to "no model" from the form: PVE's default is then picked by name.
+  const model = current.cpuType;
+  if (model !== undefined && model !== '' && model !== initial.cpuType) changed.cpuType = model;
   return changed;
 }

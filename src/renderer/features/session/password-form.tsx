@@ -24,7 +24,12 @@ export interface PasswordFormProps {
 }
 
 // The input fields main names in a refusal, and the form fields that show them.
-const loginFields = { realm: 'realm', username: 'username', password: 'password' } as const;
+const loginFields = {
+  realm: 'realm',
+  username: 'username',
+  password: 'password',
+  staySignedIn: 'staySignedIn',
+} as const;
 
 function realmLabel(realm: RealmInfo): string {
   return realm.comment ? `${realm.comment} (${realm.realm})` : realm.realm;
@@ -43,6 +48,9 @@ export function PasswordForm({
     usernameError: useId(),
     password: useId(),
     passwordError: useId(),
+    staySignedIn: useId(),
+    staySignedInHint: useId(),
+    staySignedInError: useId(),
     failure: useId(),
   };
   const signIn = useSignIn();
@@ -59,6 +67,7 @@ export function PasswordForm({
       realm: preferred?.realm ?? '',
       username: initial?.username ?? '',
       password: '',
+      staySignedIn: false,
     },
   });
   const { errors } = form.formState;
@@ -159,6 +168,29 @@ export function PasswordForm({
         ) : null}
       </div>
 
+      <div className="field field-check">
+        <input
+          {...form.register('staySignedIn')}
+          id={ids.staySignedIn}
+          type="checkbox"
+          data-testid="stay-signed-in"
+          aria-describedby={errors.staySignedIn ? ids.staySignedInError : ids.staySignedInHint}
+          disabled={signIn.isPending}
+        />
+        <label htmlFor={ids.staySignedIn}>Stay signed in on this computer</label>
+      </div>
+      <p className="field-hint" id={ids.staySignedInHint}>
+        Keeps the renewable PVE ticket, never your password, in the OS keychain, so ProxDesk opens
+        signed in next time. Signing out forgets it.
+      </p>
+      {errors.staySignedIn?.message ? (
+        <FieldError
+          id={ids.staySignedInError}
+          message={errors.staySignedIn.message}
+          testId="stay-signed-in-error"
+        />
+      ) : null}
+
       <div className="form-actions">
         <button
           type="submit"
@@ -187,7 +219,12 @@ export function PasswordForm({
             </p>
           </div>
         ) : failure !== null ? (
-          <ErrorMessage error={failure} title="Sign-in failed" testId="sign-in-error" />
+          <ErrorMessage
+            error={failure}
+            title="Sign-in failed"
+            testId="sign-in-error"
+            placedFields={loginFields}
+          />
         ) : null}
       </div>
     </form>

@@ -45,6 +45,11 @@ export function SessionHeader({ status, onSignedOut, actions }: SessionHeaderPro
             signed in until {until}
           </span>
         ) : null}
+        {status.staySignedIn ? (
+          <span className="topbar-until" data-testid="session-kept">
+            stays signed in on this computer
+          </span>
+        ) : null}
       </div>
       {actions}
       <button

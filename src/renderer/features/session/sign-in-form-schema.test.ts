@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signInFormSchema } from './sign-in-form-schema';
 
-function messages(values: Record<string, string>): Record<string, string> {
+function messages(values: Record<string, string | boolean>): Record<string, string> {
   const result = signInFormSchema.safeParse(values);
   if (result.success) return {};
   return Object.fromEntries(
@@ -15,7 +15,15 @@ describe('signInFormSchema', () => {
       realm: 'pve',
       username: 'alice',
       password: 'pw',
+      staySignedIn: false,
     });
+  });
+
+  it('carries a ticked "Stay signed in" and refuses anything but a boolean', () => {
+    const values = { realm: 'pve', username: 'alice', password: 'pw' };
+
+    expect(signInFormSchema.parse({ ...values, staySignedIn: true }).staySignedIn).toBe(true);
+    expect(Object.keys(messages({ ...values, staySignedIn: 'yes' }))).toEqual(['staySignedIn']);
   });
 
   it('asks for each empty field in words', () => {

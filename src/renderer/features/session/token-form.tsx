@@ -16,6 +16,9 @@ export interface TokenFormProps {
   clusterUrl: string;
 }
 
+// The input fields main names in a refusal, and the form fields that show them.
+const serverFields = { tokenId: 'tokenId', secret: 'secret' } as const;
+
 /** Sign-in with a PVE API token; the secret can be remembered in the OS keychain. */
 export function TokenForm({ clusterUrl }: TokenFormProps): ReactNode {
   const ids = {
@@ -41,7 +44,7 @@ export function TokenForm({ clusterUrl }: TokenFormProps): ReactNode {
     defaultValues: { tokenId: '', secret: '', remember: false },
   });
   const { errors } = form.formState;
-  useServerFieldErrors(form.setError, failure, { tokenId: 'tokenId', secret: 'secret' });
+  useServerFieldErrors(form.setError, failure, serverFields);
   const tokenId = useWatch({ control: form.control, name: 'tokenId' }).trim();
   const isRemembered = rememberedIds.includes(tokenId);
 
@@ -188,7 +191,12 @@ export function TokenForm({ clusterUrl }: TokenFormProps): ReactNode {
           </p>
         </div>
       ) : failure !== null ? (
-        <ErrorMessage error={failure} title="Sign-in failed" testId="token-sign-in-error" />
+        <ErrorMessage
+          error={failure}
+          title="Sign-in failed"
+          testId="token-sign-in-error"
+          placedFields={serverFields}
+        />
       ) : null}
     </form>
   );
