@@ -1,50 +1,36 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { bundledScenarioPath, loadScenario, startSim, type Sim } from '../pve-sim';
-import { findChromium, openRendererInChromium, type BrowserBridge } from './browser-bridge';
+import type { Sim } from '../pve-sim';
+import { findChromium } from './browser-bridge';
 import { DiskSlotsSection } from './pages/disk-slots-section';
-import { ProxdeskApp } from './pages/proxdesk-app';
-
-const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
-const policyFile = resolve(import.meta.dirname, '../../resources/demo/policy.json');
+import type { ProxdeskApp } from './pages/proxdesk-app';
+import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
 // Alice's VM 101 (pve2): virtio0 on tank, scsi1 on local-lvm and unused0. The policy allows only
 // scsi and virtio on tank. Detach virtio0, then attach it again on scsi.
 describe.runIf(findChromium() !== null)('detaching and attaching disks in the renderer', () => {
+  let lab: RendererLab;
   let sim: Sim;
-  let core: Core;
-  let bridge: BrowserBridge;
   let app: ProxdeskApp;
   let slots: DiskSlotsSection;
-  let dataDir: string;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    sim = await startSim({ scenario: loadScenario(bundledScenarioPath), loginFailureDelayMs: 300 });
-    dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-e2e-'));
-    core = createCore({ dataDir, policyFile, defaultClusterUrl: sim.url, taskPollMinMs: 100 });
-    bridge = await openRendererInChromium(core);
-    app = new ProxdeskApp(bridge.page);
-    slots = new DiskSlotsSection(bridge.page);
-    await app.firstSignIn(sim.url, 'alice@pve', 'alice-lab-pass');
+    lab = await openRendererLab({
+      sim: { loginFailureDelayMs: 300 },
+      user: { userid: 'alice@pve', password: 'alice-lab-pass' },
+    });
+    ({ sim, app } = lab);
+    slots = new DiskSlotsSection(lab.bridge.page);
     await app.openInstance(101);
   });
-  afterAll(async () => {
-    await bridge?.close();
-    await core?.close();
-    await sim?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('detaches virtio0 after a confirmation; the volume shows up as unused1', async () => {
     await slots.openDetach('virtio0');
     expect(await slots.byTestId('disk-detach-lead').textContent()).toContain(
       'kept on tank as an unused volume',
     );
-    await app.screenshot(join(screenshots, 'disk-slots-01-detach-confirm.png'));
+    await app.screenshot(join(screenshotDir, 'disk-slots-01-detach-confirm.png'));
     await slots.byTestId('disk-detach-confirm').click();
 
     await slots.byTestId('disk-detach-done').waitFor();
@@ -53,14 +39,14 @@ describe.runIf(findChromium() !== null)('detaching and attaching disks in the re
     await slots.byTestId('disk-row-unused1').waitFor();
     expect(await slots.byTestId('disk-row-virtio0').count()).toBe(0);
     expect(sim.state.instances.get(101)?.config.unused1).toBe('tank:vm-101-disk-0');
-    await app.screenshot(join(screenshots, 'disk-slots-02-detached.png'));
+    await app.screenshot(join(screenshotDir, 'disk-slots-02-detached.png'));
   });
 
   it('offers only the buses the policy allows on tank, and attaches on scsi', async () => {
     await slots.openAttach('unused1');
     const options = await slots.byTestId('disk-attach-bus').locator('option').allTextContents();
     expect(options).toEqual(['scsi', 'virtio']);
-    await app.screenshot(join(screenshots, 'disk-slots-03-attach-form.png'));
+    await app.screenshot(join(screenshotDir, 'disk-slots-03-attach-form.png'));
     await slots.byTestId('disk-attach-confirm').click();
 
     await slots.byTestId('disk-attach-done').waitFor();
@@ -72,7 +58,7 @@ describe.runIf(findChromium() !== null)('detaching and attaching disks in the re
     expect(await slots.byTestId('disk-row-unused1').count()).toBe(0);
     expect(sim.state.instances.get(101)?.config.scsi0).toBe('tank:vm-101-disk-0,size=64G');
     expect(sim.schemaViolations).toEqual([]);
-    await app.screenshot(join(screenshots, 'disk-slots-04-attached.png'));
+    await app.screenshot(join(screenshotDir, 'disk-slots-04-attached.png'));
   });
 
   it('asks before deleting an unused volume and says the data is destroyed', async () => {
@@ -83,7 +69,7 @@ describe.runIf(findChromium() !== null)('detaching and attaching disks in the re
       'The volume local-lvm:vm-101-disk-2 is deleted from local-lvm. Its data is destroyed and cannot be recovered.',
     );
     expect(await slots.byTestId('disk-delete-confirm').textContent()).toBe('Delete the data');
-    await app.screenshot(join(screenshots, 'disk-slots-05-delete-confirm.png'));
+    await app.screenshot(join(screenshotDir, 'disk-slots-05-delete-confirm.png'));
     await slots.page.getByRole('button', { name: 'Cancel' }).click();
     expect(sim.state.instances.get(101)?.config.unused0).toBe('local-lvm:vm-101-disk-2');
   });

@@ -1,15 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { bundledScenarioPath, loadScenario, startSim, type Sim } from '../pve-sim';
-import { findChromium, openRendererInChromium, type BrowserBridge } from './browser-bridge';
+import type { Sim } from '../pve-sim';
+import { findChromium } from './browser-bridge';
 import { NetworkSection } from './pages/network-section';
-import { ProxdeskApp } from './pages/proxdesk-app';
+import type { ProxdeskApp } from './pages/proxdesk-app';
+import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
-const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
-const policyFile = resolve(import.meta.dirname, '../../resources/demo/policy.json');
 const configPath = '/nodes/pve1/qemu/100/config';
 
 /** Makes the simulator answer the next config write of VM 100 as PVE answers a bad parameter. */
@@ -27,30 +23,21 @@ function refuseNextConfigWrite(sim: Sim, errors: Record<string, string>): void {
 // PVE's 400 names its own parameter (`net0` with `net0.rate` inside it, `memory`); the dialog
 // shows each reason under the field the user typed the value into.
 describe.runIf(findChromium() !== null)('PVE parameter errors on the form fields', () => {
+  let lab: RendererLab;
   let sim: Sim;
-  let core: Core;
-  let bridge: BrowserBridge;
   let app: ProxdeskApp;
   let network: NetworkSection;
-  let dataDir: string;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    sim = await startSim({ scenario: loadScenario(bundledScenarioPath), loginFailureDelayMs: 300 });
-    dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-e2e-'));
-    core = createCore({ dataDir, policyFile, defaultClusterUrl: sim.url, taskPollMinMs: 100 });
-    bridge = await openRendererInChromium(core);
-    app = new ProxdeskApp(bridge.page);
-    network = new NetworkSection(bridge.page);
-    await app.firstSignIn(sim.url, 'alice@pve', 'alice-lab-pass');
+    lab = await openRendererLab({
+      sim: { loginFailureDelayMs: 300 },
+      user: { userid: 'alice@pve', password: 'alice-lab-pass' },
+    });
+    ({ sim, app } = lab);
+    network = new NetworkSection(lab.bridge.page);
     await app.openInstance(100);
   });
-  afterAll(async () => {
-    await bridge?.close();
-    await core?.close();
-    await sim?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('shows the rate PVE refused inside net0 under the rate field', async () => {
     refuseNextConfigWrite(sim, {
@@ -66,7 +53,7 @@ describe.runIf(findChromium() !== null)('PVE parameter errors on the form fields
       'PVE_VALIDATION',
     );
     expect(String(sim.state.instances.get(100)?.config.net0)).toMatch(/,rate=50$/);
-    await bridge.page.screenshot({ path: join(screenshots, 'field-errors-01-rate.png') });
+    await lab.bridge.page.screenshot({ path: join(screenshotDir, 'field-errors-01-rate.png') });
   });
 
   it('clears the field error once the user edits the value, and saves the new one', async () => {
@@ -89,7 +76,7 @@ describe.runIf(findChromium() !== null)('PVE parameter errors on the form fields
     expect(await fieldError.textContent()).toBe('Value must have a minimum value of 4096.');
     expect(await app.byTestId('resources-cores-error').count()).toBe(0);
     expect(sim.state.instances.get(100)?.config.memory).toBe('4096');
-    await bridge.page.screenshot({ path: join(screenshots, 'field-errors-02-memory.png') });
+    await lab.bridge.page.screenshot({ path: join(screenshotDir, 'field-errors-02-memory.png') });
   });
 
   it('sent PVE only requests its official API accepts', () => {

@@ -1,15 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { bundledScenarioPath, loadScenario, startSim, type Sim } from '../pve-sim';
-import { findChromium, openRendererInChromium, type BrowserBridge } from './browser-bridge';
+import type { Sim } from '../pve-sim';
+import { findChromium } from './browser-bridge';
 import { InstanceCreateDialog } from './pages/instance-create-dialog';
-import { ProxdeskApp } from './pages/proxdesk-app';
-
-const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
-const policyFile = resolve(import.meta.dirname, '../../resources/demo/policy.json');
+import type { ProxdeskApp } from './pages/proxdesk-app';
+import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
 function creates(sim: Sim): number {
   return sim.requests.filter(
@@ -22,33 +17,20 @@ function creates(sim: Sim): number {
 // fit (Create stays disabled), then creates it within them from the "Linux VM" template with the
 // Debian ISO, and then a container from the Debian template.
 describe.runIf(findChromium() !== null)('creating instances in the renderer', () => {
+  let lab: RendererLab;
   let sim: Sim;
-  let core: Core;
-  let bridge: BrowserBridge;
   let app: ProxdeskApp;
   let dialog: InstanceCreateDialog;
-  let dataDir: string;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    sim = await startSim({
-      scenario: loadScenario(bundledScenarioPath),
-      loginFailureDelayMs: 300,
-      taskDurationMs: 1200,
+    lab = await openRendererLab({
+      sim: { loginFailureDelayMs: 300, taskDurationMs: 1200 },
+      user: { userid: 'alice@pve', password: 'alice-lab-pass' },
     });
-    dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-e2e-'));
-    core = createCore({ dataDir, policyFile, defaultClusterUrl: sim.url, taskPollMinMs: 100 });
-    bridge = await openRendererInChromium(core);
-    app = new ProxdeskApp(bridge.page);
-    dialog = new InstanceCreateDialog(bridge.page);
-    await app.firstSignIn(sim.url, 'alice@pve', 'alice-lab-pass');
+    ({ sim, app } = lab);
+    dialog = new InstanceCreateDialog(lab.bridge.page);
   });
-  afterAll(async () => {
-    await bridge?.close();
-    await core?.close();
-    await sim?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('offers only the ISOs, templates and storages her policy allows', async () => {
     await dialog.open();
@@ -74,7 +56,7 @@ describe.runIf(findChromium() !== null)('creating instances in the renderer', ()
     expect(await dialog.byTestId('create-pool-fixed').textContent()).toBe(
       'It joins your pool alice.',
     );
-    await app.screenshot(join(screenshots, 'instance-create-01-form.png'));
+    await app.screenshot(join(screenshotDir, 'instance-create-01-form.png'));
   });
 
   it('shows before anything is sent that 10 cores do not fit, and offers no Create', async () => {
@@ -88,7 +70,7 @@ describe.runIf(findChromium() !== null)('creating instances in the renderer', ()
     expect(await dialog.byTestId('create-submit').isDisabled()).toBe(true);
     expect(creates(sim)).toBe(0);
     await preview.scrollIntoViewIfNeeded();
-    await app.screenshot(join(screenshots, 'instance-create-06-preview.png'));
+    await app.screenshot(join(screenshotDir, 'instance-create-06-preview.png'));
   });
 
   it('creates the VM within the quota, following the task, in her pool', async () => {
@@ -107,13 +89,13 @@ describe.runIf(findChromium() !== null)('creating instances in the renderer', ()
       scsi0: 'local-lvm:vm-102-disk-0,size=16G',
       ide2: 'local:iso/debian-12.7.0-amd64-netinst.iso,media=cdrom,size=631M',
     });
-    await app.screenshot(join(screenshots, 'instance-create-03-created.png'));
+    await app.screenshot(join(screenshotDir, 'instance-create-03-created.png'));
 
     await dialog.finish();
     await app.byTestId('instance-row-102').waitFor();
     await app.byTestId('disk-table').waitFor();
     await expect.poll(() => app.byTestId('quota-cores').textContent()).toContain('9');
-    await app.screenshot(join(screenshots, 'instance-create-04-listed.png'));
+    await app.screenshot(join(screenshotDir, 'instance-create-04-listed.png'));
   });
 
   it('creates a container from a listed template with a root password that is not stored', async () => {
@@ -130,7 +112,7 @@ describe.runIf(findChromium() !== null)('creating instances in the renderer', ()
       ostemplate: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
       password: 'correct-horse',
     });
-    await app.screenshot(join(screenshots, 'instance-create-05-container-form.png'));
+    await app.screenshot(join(screenshotDir, 'instance-create-05-container-form.png'));
     await dialog.submit();
 
     await dialog.waitForDone();

@@ -1,14 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { bundledScenarioPath, loadScenario, startSim, type Sim } from '../pve-sim';
-import { findChromium, openRendererInChromium, type BrowserBridge } from './browser-bridge';
-import { ProxdeskApp } from './pages/proxdesk-app';
-
-const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
-const policyFile = resolve(import.meta.dirname, '../../resources/demo/policy.json');
+import type { Sim } from '../pve-sim';
+import { findChromium } from './browser-bridge';
+import type { ProxdeskApp } from './pages/proxdesk-app';
+import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
 function deletes(sim: Sim): number {
   return sim.requests.filter((r) => r.method === 'DELETE').length;
@@ -16,31 +11,18 @@ function deletes(sim: Sim): number {
 
 // Alice's running VM 100 cannot be destroyed; her stopped VM 101 (pve2) can, once she types 101.
 describe.runIf(findChromium() !== null)('destroying a guest in the renderer', () => {
+  let lab: RendererLab;
   let sim: Sim;
-  let core: Core;
-  let bridge: BrowserBridge;
   let app: ProxdeskApp;
-  let dataDir: string;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    sim = await startSim({
-      scenario: loadScenario(bundledScenarioPath),
-      loginFailureDelayMs: 300,
-      taskDurationMs: 1500,
+    lab = await openRendererLab({
+      sim: { loginFailureDelayMs: 300, taskDurationMs: 1500 },
+      user: { userid: 'alice@pve', password: 'alice-lab-pass' },
     });
-    dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-e2e-'));
-    core = createCore({ dataDir, policyFile, defaultClusterUrl: sim.url, taskPollMinMs: 100 });
-    bridge = await openRendererInChromium(core);
-    app = new ProxdeskApp(bridge.page);
-    await app.firstSignIn(sim.url, 'alice@pve', 'alice-lab-pass');
+    ({ sim, app } = lab);
   });
-  afterAll(async () => {
-    await bridge?.close();
-    await core?.close();
-    await sim?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('offers no destroy for a running VM', async () => {
     await app.openInstance(100);
@@ -61,7 +43,7 @@ describe.runIf(findChromium() !== null)('destroying a guest in the renderer', ()
     expect(await app.byTestId('destroy-confirm').isDisabled()).toBe(true);
     await app.byTestId('destroy-confirm-input').fill('10');
     expect(await app.byTestId('destroy-confirm').isDisabled()).toBe(true);
-    await app.screenshot(join(screenshots, 'destroy-01-confirm.png'));
+    await app.screenshot(join(screenshotDir, 'destroy-01-confirm.png'));
     expect(deletes(sim)).toBe(0);
   });
 
@@ -70,13 +52,13 @@ describe.runIf(findChromium() !== null)('destroying a guest in the renderer', ()
     await app.byTestId('destroy-confirm').click();
 
     await app.byTestId('task-progress').waitFor();
-    await app.screenshot(join(screenshots, 'destroy-02-running.png'));
+    await app.screenshot(join(screenshotDir, 'destroy-02-running.png'));
     await app.byTestId('destroy-done').waitFor({ timeout: 20_000 });
     expect(sim.state.instances.has(101)).toBe(false);
     await expect.poll(() => app.byTestId('instance-row-101').count()).toBe(0);
-    await app.screenshot(join(screenshots, 'destroy-03-done.png'));
+    await app.screenshot(join(screenshotDir, 'destroy-03-done.png'));
 
-    await bridge.page.getByRole('button', { name: 'Done' }).click();
+    await lab.bridge.page.getByRole('button', { name: 'Done' }).click();
 
     await expect.poll(() => app.byTestId('instance-detail').count()).toBe(0);
   });

@@ -1,15 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { bundledScenarioPath, loadScenario, startSim, type Sim } from '../pve-sim';
-import { findChromium, openRendererInChromium, type BrowserBridge } from './browser-bridge';
+import type { Sim } from '../pve-sim';
+import { findChromium } from './browser-bridge';
 import { NetworkSection } from './pages/network-section';
-import { ProxdeskApp } from './pages/proxdesk-app';
-
-const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
-const policyFile = resolve(import.meta.dirname, '../../resources/demo/policy.json');
+import type { ProxdeskApp } from './pages/proxdesk-app';
+import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
 function configWrites(sim: Sim): number {
   return sim.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/config')).length;
@@ -19,30 +14,21 @@ function configWrites(sim: Sim): number {
 // CT 200 without a rate counted at 50). Add an interface, then raise its rate beyond the quota
 // and within it.
 describe.runIf(findChromium() !== null)('network interfaces in the renderer', () => {
+  let lab: RendererLab;
   let sim: Sim;
-  let core: Core;
-  let bridge: BrowserBridge;
   let app: ProxdeskApp;
   let network: NetworkSection;
-  let dataDir: string;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    sim = await startSim({ scenario: loadScenario(bundledScenarioPath), loginFailureDelayMs: 300 });
-    dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-e2e-'));
-    core = createCore({ dataDir, policyFile, defaultClusterUrl: sim.url, taskPollMinMs: 100 });
-    bridge = await openRendererInChromium(core);
-    app = new ProxdeskApp(bridge.page);
-    network = new NetworkSection(bridge.page);
-    await app.firstSignIn(sim.url, 'alice@pve', 'alice-lab-pass');
+    lab = await openRendererLab({
+      sim: { loginFailureDelayMs: 300 },
+      user: { userid: 'alice@pve', password: 'alice-lab-pass' },
+    });
+    ({ sim, app } = lab);
+    network = new NetworkSection(lab.bridge.page);
     await app.openInstance(100);
   });
-  afterAll(async () => {
-    await bridge?.close();
-    await core?.close();
-    await sim?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('lists the VM interface with its MAC, bridge and rate', async () => {
     const row = network.byTestId('network-row-net0');
@@ -52,7 +38,7 @@ describe.runIf(findChromium() !== null)('network interfaces in the renderer', ()
     expect(await network.byTestId('network-bridge-net0').textContent()).toBe('vmbr0');
     expect(await network.byTestId('network-rate-net0').textContent()).toBe('50 MB/s');
     await network.byTestId('network-table').scrollIntoViewIfNeeded();
-    await app.screenshot(join(screenshots, 'network-01-listed.png'));
+    await app.screenshot(join(screenshotDir, 'network-01-listed.png'));
   });
 
   it('adds an interface on a VLAN with a rate limit', async () => {
@@ -62,14 +48,14 @@ describe.runIf(findChromium() !== null)('network interfaces in the renderer', ()
       vlanTag: 30,
       rateMBps: '12.5',
     });
-    await app.screenshot(join(screenshots, 'network-02-add-form.png'));
+    await app.screenshot(join(screenshotDir, 'network-02-add-form.png'));
     await network.submitInterface();
 
     await network.byTestId('network-added').waitFor();
     expect(String(sim.state.instances.get(100)?.config.net1)).toMatch(
       /^e1000=BC:24:11:[0-9A-F]{2}:[0-9A-F]{2}:[0-9A-F]{2},bridge=vmbr1,rate=12\.5,tag=30$/,
     );
-    await app.screenshot(join(screenshots, 'network-03-added.png'));
+    await app.screenshot(join(screenshotDir, 'network-03-added.png'));
     await network.done();
     await network.byTestId('network-row-net1').waitFor();
     expect(await network.byTestId('network-vlan-net1').textContent()).toBe('30');
@@ -86,7 +72,7 @@ describe.runIf(findChromium() !== null)('network interfaces in the renderer', ()
     await shortfall.waitFor();
     expect(await shortfall.textContent()).toContain('5.5 MB/s');
     expect(configWrites(sim)).toBe(before);
-    await app.screenshot(join(screenshots, 'network-04-rate-refused.png'));
+    await app.screenshot(join(screenshotDir, 'network-04-rate-refused.png'));
   });
 
   it('changes the rate within the quota and shows it', async () => {
@@ -97,7 +83,7 @@ describe.runIf(findChromium() !== null)('network interfaces in the renderer', ()
     await network.done();
     await expect.poll(() => network.byTestId('network-rate-net1').textContent()).toBe('60 MB/s');
     await expect.poll(() => app.byTestId('quota-network').textContent()).toContain('185.5 MB/s');
-    await app.screenshot(join(screenshots, 'network-05-rate-changed.png'));
+    await app.screenshot(join(screenshotDir, 'network-05-rate-changed.png'));
   });
 
   it('sent PVE only requests its official API accepts', () => {

@@ -1,14 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { bundledScenarioPath, loadScenario, startSim, type Sim } from '../pve-sim';
-import { findChromium, openRendererInChromium, type BrowserBridge } from './browser-bridge';
-import { ProxdeskApp } from './pages/proxdesk-app';
-
-const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
-const policyFile = resolve(import.meta.dirname, '../../resources/demo/policy.json');
+import type { Sim } from '../pve-sim';
+import { findChromium } from './browser-bridge';
+import type { ProxdeskApp } from './pages/proxdesk-app';
+import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
 function pciKeys(sim: Sim, vmid: number): string[] {
   return Object.keys(sim.state.instances.get(vmid)?.config ?? {}).filter((key) =>
@@ -24,36 +19,29 @@ function configWrites(sim: Sim): number {
 // matching /^host:0000:0[13]:00\.[0-7]$/ (pve1's GPU and its audio function, pve2's NIC). She is
 // given Sys.Audit on / here, as a lab admin would, so she sees pve1's hardware list too.
 describe.runIf(findChromium() !== null)('PCI passthrough in the renderer', () => {
+  let lab: RendererLab;
   let sim: Sim;
-  let core: Core;
-  let bridge: BrowserBridge;
   let app: ProxdeskApp;
-  let dataDir: string;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    sim = await startSim({ scenario: loadScenario(bundledScenarioPath), loginFailureDelayMs: 300 });
-    sim.state.acl.push({ path: '/', ugid: 'alice@pve', roleid: 'PVEAuditor', propagate: false });
-    dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-e2e-'));
-    // Usage is read fresh for every change, so a change made outside this window is priced.
-    core = createCore({
-      dataDir,
-      policyFile,
-      defaultClusterUrl: sim.url,
-      taskPollMinMs: 100,
-      usageMaxAgeMs: 0,
+    lab = await openRendererLab({
+      sim: { loginFailureDelayMs: 300 },
+      prepareSim: (cluster) => {
+        cluster.state.acl.push({
+          path: '/',
+          ugid: 'alice@pve',
+          roleid: 'PVEAuditor',
+          propagate: false,
+        });
+      },
+      // Usage is read fresh for every change, so a change made outside this window is priced.
+      core: { usageMaxAgeMs: 0 },
+      user: { userid: 'alice@pve', password: 'alice-lab-pass' },
     });
-    bridge = await openRendererInChromium(core);
-    app = new ProxdeskApp(bridge.page);
-    await app.firstSignIn(sim.url, 'alice@pve', 'alice-lab-pass');
+    ({ sim, app } = lab);
     await app.openInstance(100);
   });
-  afterAll(async () => {
-    await bridge?.close();
-    await core?.close();
-    await sim?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('lists the raw devices and the mapping the policy lets her use, with what is left', async () => {
     await app.byTestId('pci-empty').waitFor();
@@ -67,14 +55,14 @@ describe.runIf(findChromium() !== null)('PCI passthrough in the renderer', () =>
       'Device 0000:01:00.0: NVIDIA Corporation GA102 [GeForce RTX 3090] (1 left)',
       'Device 0000:01:00.1: NVIDIA Corporation GA102 High Definition Audio Controller (1 left)',
     ]);
-    await bridge.page.screenshot({ path: join(screenshots, 'pci-01-available.png') });
+    await lab.bridge.page.screenshot({ path: join(screenshotDir, 'pci-01-available.png') });
   });
 
   it('attaches the GPU by its PCI id as primary GPU without its ROM BAR', async () => {
     await app.byTestId('pci-device').selectOption('host:0000:01:00.0');
     await app.byTestId('pci-flag-xVga').check();
     await app.byTestId('pci-flag-rombar').uncheck();
-    await bridge.page.screenshot({ path: join(screenshots, 'pci-02-attach-form.png') });
+    await lab.bridge.page.screenshot({ path: join(screenshotDir, 'pci-02-attach-form.png') });
 
     await app.byTestId('pci-attach-submit').click();
 
@@ -83,14 +71,14 @@ describe.runIf(findChromium() !== null)('PCI passthrough in the renderer', () =>
     expect(sim.state.instances.get(100)?.config.hostpci0).toBe(
       '0000:01:00.0,pcie=0,x-vga=1,rombar=0',
     );
-    await bridge.page.getByRole('button', { name: 'Done' }).click();
+    await lab.bridge.page.getByRole('button', { name: 'Done' }).click();
     await app.byTestId('pci-row-hostpci0').waitFor();
     expect(await app.byTestId('pci-flags-hostpci0').textContent()).toBe('x-vga, no ROM BAR');
     await expect
       .poll(() => app.byTestId('quota-pci:/^host:0000:0[13]:00\\.[0-7]$/').textContent())
       .toContain('1 / 1');
     await app.byTestId('pci-table').scrollIntoViewIfNeeded();
-    await bridge.page.screenshot({ path: join(screenshots, 'pci-03-attached.png') });
+    await lab.bridge.page.screenshot({ path: join(screenshotDir, 'pci-03-attached.png') });
   });
 
   it('refuses the mapping with the itemised shortfall once its count is used elsewhere', async () => {
@@ -113,8 +101,8 @@ describe.runIf(findChromium() !== null)('PCI passthrough in the renderer', () =>
     expect(await shortfall.textContent()).toContain('Lab GPU (mapping lab-gpu)');
     expect(configWrites(sim)).toBe(writes);
     expect(pciKeys(sim, 100)).toEqual(['hostpci0']);
-    await bridge.page.screenshot({ path: join(screenshots, 'pci-04-refused.png') });
-    await bridge.page.getByRole('button', { name: 'Cancel' }).click();
+    await lab.bridge.page.screenshot({ path: join(screenshotDir, 'pci-04-refused.png') });
+    await lab.bridge.page.getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('detaches the GPU again', async () => {
@@ -123,12 +111,12 @@ describe.runIf(findChromium() !== null)('PCI passthrough in the renderer', () =>
 
     await app.byTestId('pci-detached').waitFor();
     expect(pciKeys(sim, 100)).toEqual([]);
-    await bridge.page.getByRole('button', { name: 'Done' }).click();
+    await lab.bridge.page.getByRole('button', { name: 'Done' }).click();
     await expect
       .poll(() => app.byTestId('quota-pci:/^host:0000:0[13]:00\\.[0-7]$/').textContent())
       .toContain('0 / 1');
     await app.byTestId('pci-empty').scrollIntoViewIfNeeded();
-    await bridge.page.screenshot({ path: join(screenshots, 'pci-05-detached.png') });
+    await lab.bridge.page.screenshot({ path: join(screenshotDir, 'pci-05-detached.png') });
   });
 
   it('sent PVE only requests its official API accepts', () => {

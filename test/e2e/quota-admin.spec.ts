@@ -1,45 +1,29 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { bundledScenarioPath, loadScenario, startSim, type Sim } from '../pve-sim';
-import { findChromium, openRendererInChromium, type BrowserBridge } from './browser-bridge';
-import { ProxdeskApp } from './pages/proxdesk-app';
-
-const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
-const demoPolicy = resolve(import.meta.dirname, '../../resources/demo/policy.json');
+import type { Sim } from '../pve-sim';
+import { findChromium } from './browser-bridge';
+import type { ProxdeskApp } from './pages/proxdesk-app';
+import { demoPolicyFile, openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
 // The quota preview in the resize dialog, then the admin view: users with usage bars, who is over
 // quota after a change made around ProxDesk, and a policy import that lists bad fields.
 describe.runIf(findChromium() !== null)('quota preview and the admin view', () => {
+  let lab: RendererLab;
   let sim: Sim;
-  let core: Core;
-  let bridge: BrowserBridge;
   let app: ProxdeskApp;
-  let dataDir: string;
   let policyFile: string;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    sim = await startSim({
-      scenario: loadScenario(bundledScenarioPath),
-      loginFailureDelayMs: 0,
-      taskDurationMs: 200,
+    // A copy of the demo policy, since the admin view may import over it.
+    lab = await openRendererLab({
+      policyText: readFileSync(demoPolicyFile, 'utf8'),
+      sim: { loginFailureDelayMs: 0, taskDurationMs: 200 },
+      core: { taskPollMinMs: 50 },
     });
-    dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-e2e-'));
-    policyFile = join(dataDir, 'policy.json');
-    copyFileSync(demoPolicy, policyFile);
-    core = createCore({ dataDir, policyFile, defaultClusterUrl: sim.url, taskPollMinMs: 50 });
-    bridge = await openRendererInChromium(core);
-    app = new ProxdeskApp(bridge.page);
+    ({ sim, app, policyFile } = lab);
   });
-  afterAll(async () => {
-    await bridge?.close();
-    await core?.close();
-    await sim?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('shows what a resize would leave before alice confirms, and no admin button', async () => {
     await app.firstSignIn(sim.url, 'alice@pve', 'alice-lab-pass');
@@ -53,9 +37,9 @@ describe.runIf(findChromium() !== null)('quota preview and the admin view', () =
     await expect
       .poll(() => app.byTestId('quota-preview').getAttribute('data-approved'))
       .toBe('false');
-    await app.screenshot(join(screenshots, 'quota-01-preview.png'));
+    await app.screenshot(join(screenshotDir, 'quota-01-preview.png'));
     expect(await app.byTestId('admin-button').count()).toBe(0);
-    await bridge.page.getByRole('button', { name: 'Cancel' }).click();
+    await lab.bridge.page.getByRole('button', { name: 'Cancel' }).click();
     await app.signOut();
   });
 
@@ -75,7 +59,7 @@ describe.runIf(findChromium() !== null)('quota preview and the admin view', () =
     expect(await app.byTestId('admin-user-alice@pve').getByTestId('over-quota-badge').count()).toBe(
       0,
     );
-    await app.screenshot(join(screenshots, 'quota-02-admin.png'));
+    await app.screenshot(join(screenshotDir, 'quota-02-admin.png'));
   });
 
   it('refuses a bad policy with every bad field by path and keeps the file', async () => {
@@ -91,7 +75,7 @@ describe.runIf(findChromium() !== null)('quota preview and the admin view', () =
     expect(text).toContain('users.alice@pve.memory.max');
     expect(text).toContain('users.alice@pve.cores.max');
     expect(readFileSync(policyFile, 'utf8')).toBe(before);
-    await app.screenshot(join(screenshots, 'quota-03-import-refused.png'));
+    await app.screenshot(join(screenshotDir, 'quota-03-import-refused.png'));
     expect(sim.schemaViolations).toEqual([]);
   });
 });

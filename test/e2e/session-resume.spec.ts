@@ -1,15 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { bundledScenarioPath, loadScenario, startSim, type Sim } from '../pve-sim';
-import { findChromium, openRendererInChromium, type BrowserBridge } from './browser-bridge';
+import type { Sim } from '../pve-sim';
+import { findChromium } from './browser-bridge';
 import { NetworkSection } from './pages/network-section';
-import { ProxdeskApp } from './pages/proxdesk-app';
+import type { ProxdeskApp } from './pages/proxdesk-app';
+import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
-const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
-const policyFile = resolve(import.meta.dirname, '../../resources/demo/policy.json');
 const minute = 60_000;
 
 function writes(sim: Sim, suffix: string): number[] {
@@ -21,39 +17,25 @@ function writes(sim: Sim, suffix: string): number[] {
 // The cluster's clock is moved past the ticket's two hours while a dialog is open, so the change
 // the user asks for meets an expired session: PVE refuses it with 401 before changing anything.
 describe.runIf(findChromium() !== null)('a change that survives the sign-in prompt', () => {
+  let lab: RendererLab;
   let sim: Sim;
   let simNow = Date.now();
-  let core: Core;
-  let bridge: BrowserBridge;
   let app: ProxdeskApp;
-  let dataDir: string;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    sim = await startSim({
-      scenario: loadScenario(bundledScenarioPath),
-      loginFailureDelayMs: 300,
-      taskDurationMs: 400,
-      now: () => simNow,
+    lab = await openRendererLab({
+      sim: { loginFailureDelayMs: 300, taskDurationMs: 400, now: () => simNow },
+      user: { userid: 'alice@pve', password: 'alice-lab-pass' },
     });
-    dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-e2e-'));
-    core = createCore({ dataDir, policyFile, defaultClusterUrl: sim.url, taskPollMinMs: 100 });
-    bridge = await openRendererInChromium(core);
-    app = new ProxdeskApp(bridge.page);
-    await app.firstSignIn(sim.url, 'alice@pve', 'alice-lab-pass');
+    ({ sim, app } = lab);
     await app.openInstance(100);
   });
-  afterAll(async () => {
-    await bridge?.close();
-    await core?.close();
-    await sim?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('keeps the resize dialog and its value behind the sign-in prompt', async () => {
     await app.byTestId('resize-scsi0').click();
     await app.byTestId('resize-gib').fill('4');
-    await bridge.page.screenshot({ path: join(screenshots, 'resume-01-resize-filled.png') });
+    await lab.bridge.page.screenshot({ path: join(screenshotDir, 'resume-01-resize-filled.png') });
 
     simNow += 121 * minute;
     await app.byTestId('resize-submit').click();
@@ -68,7 +50,7 @@ describe.runIf(findChromium() !== null)('a change that survives the sign-in prom
     expect(await prompt.getByTestId('username').inputValue()).toBe('alice');
     expect(writes(sim, '/resize').filter((status) => status === 200)).toEqual([]);
     expect(sim.state.instances.get(100)?.config.scsi0).toBe('local-lvm:vm-100-disk-0,size=32G');
-    await bridge.page.screenshot({ path: join(screenshots, 'resume-02-sign-in-prompt.png') });
+    await lab.bridge.page.screenshot({ path: join(screenshotDir, 'resume-02-sign-in-prompt.png') });
   });
 
   it('finishes the resize once, by itself, after the same user signs in again', async () => {
@@ -77,13 +59,13 @@ describe.runIf(findChromium() !== null)('a change that survives the sign-in prom
     await app.byTestId('resize-result').waitFor({ timeout: 20_000 });
     expect(sim.state.instances.get(100)?.config.scsi0).toBe('local-lvm:vm-100-disk-0,size=36G');
     expect(writes(sim, '/resize').filter((status) => status === 200)).toEqual([200]);
-    await bridge.page.screenshot({ path: join(screenshots, 'resume-03-resized-once.png') });
-    await bridge.page.getByRole('button', { name: 'Done' }).click();
+    await lab.bridge.page.screenshot({ path: join(screenshotDir, 'resume-03-resized-once.png') });
+    await lab.bridge.page.getByRole('button', { name: 'Done' }).click();
     await expect.poll(() => app.byTestId('disk-size-scsi0').textContent()).toBe('36 GiB');
   });
 
   it('drops the waiting change when someone else signs in at the prompt', async () => {
-    const network = new NetworkSection(bridge.page);
+    const network = new NetworkSection(lab.bridge.page);
     await network.byTestId('network-row-net0').waitFor();
     simNow += 121 * minute;
     await network.changeRate('net0', '40');
@@ -101,7 +83,7 @@ describe.runIf(findChromium() !== null)('a change that survives the sign-in prom
     expect(await app.byTestId('instance-row-100').count()).toBe(0);
     expect(writes(sim, '/config').filter((status) => status === 200)).toEqual([]);
     expect(String(sim.state.instances.get(100)?.config.net0)).toMatch(/,rate=50$/);
-    await app.screenshot(join(screenshots, 'resume-04-other-user-discarded.png'));
+    await app.screenshot(join(screenshotDir, 'resume-04-other-user-discarded.png'));
   });
 
   it('drops the waiting change when the user chooses to sign out at the prompt', async () => {
@@ -120,7 +102,9 @@ describe.runIf(findChromium() !== null)('a change that survives the sign-in prom
     expect(
       sim.requests.filter((r) => r.path === '/nodes/pve2/qemu/110/config' && r.method === 'PUT'),
     ).toEqual([expect.objectContaining({ status: 401 })]);
-    await bridge.page.screenshot({ path: join(screenshots, 'resume-05-discarded-signed-out.png') });
+    await lab.bridge.page.screenshot({
+      path: join(screenshotDir, 'resume-05-discarded-signed-out.png'),
+    });
   });
 
   it('sent PVE only requests its official API accepts', () => {

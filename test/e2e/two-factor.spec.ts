@@ -1,44 +1,24 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { bundledScenarioPath, loadScenario, startSim, totpCode, type Sim } from '../pve-sim';
-import { findChromium, openRendererInChromium, type BrowserBridge } from './browser-bridge';
-import { ProxdeskApp } from './pages/proxdesk-app';
-
-const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
-const policyFile = resolve(import.meta.dirname, '../../resources/demo/policy.json');
+import { totpCode, type Sim } from '../pve-sim';
+import { findChromium } from './browser-bridge';
+import type { ProxdeskApp } from './pages/proxdesk-app';
+import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
 // Carol's account asks for a TOTP code after her password; she signs in through both steps,
 // gets a wrong code refused, then signs in again with a recovery key and with an API token.
 describe.runIf(findChromium() !== null)('two-factor sign-in in the renderer', () => {
+  let lab: RendererLab;
   let sim: Sim;
-  let core: Core;
-  let bridge: BrowserBridge;
   let app: ProxdeskApp;
-  let dataDir: string;
   let secret: string;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    sim = await startSim({
-      scenario: loadScenario(bundledScenarioPath),
-      loginFailureDelayMs: 300,
-      taskDurationMs: 300,
-    });
-    secret = sim.users.find((user) => user.userid === 'carol@pve')?.totpSecret ?? '';
-    dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-e2e-'));
-    core = createCore({ dataDir, policyFile, defaultClusterUrl: sim.url, taskPollMinMs: 100 });
-    bridge = await openRendererInChromium(core);
-    app = new ProxdeskApp(bridge.page);
+    lab = await openRendererLab({ sim: { loginFailureDelayMs: 300, taskDurationMs: 300 } });
+    secret = lab.sim.users.find((user) => user.userid === 'carol@pve')?.totpSecret ?? '';
+    ({ sim, app } = lab);
   });
-  afterAll(async () => {
-    await bridge?.close();
-    await core?.close();
-    await sim?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('asks for a code after the password, with a numeric one-time-code field', async () => {
     await app.connect(sim.url);
@@ -51,7 +31,7 @@ describe.runIf(findChromium() !== null)('two-factor sign-in in the renderer', ()
     expect(await code.getAttribute('autocomplete')).toBe('one-time-code');
     expect(await app.byTestId('second-factor-form').textContent()).toContain('carol@pve');
     expect(await app.byTestId('workspace').count()).toBe(0);
-    await app.screenshot(join(screenshots, '2fa-01-code-step.png'));
+    await app.screenshot(join(screenshotDir, '2fa-01-code-step.png'));
   });
 
   it('says so when the code is wrong, and stays on the code step', async () => {
@@ -62,7 +42,7 @@ describe.runIf(findChromium() !== null)('two-factor sign-in in the renderer', ()
     await failure.waitFor({ timeout: 20_000 });
     expect(await failure.textContent()).toContain('The code was not accepted');
     expect(await app.byTestId('second-factor-code').inputValue()).toBe('');
-    await app.screenshot(join(screenshots, '2fa-02-wrong-code.png'));
+    await app.screenshot(join(screenshotDir, '2fa-02-wrong-code.png'));
   });
 
   it('signs in with the current code and shows her (empty) workspace', async () => {
@@ -71,14 +51,14 @@ describe.runIf(findChromium() !== null)('two-factor sign-in in the renderer', ()
     await app.byTestId('workspace').waitFor({ timeout: 20_000 });
     await expect.poll(() => app.byTestId('session-user').textContent()).toContain('carol@pve');
     expect(await app.byTestId('session-until').textContent()).toMatch(/signed in until \d\d:\d\d/);
-    await app.screenshot(join(screenshots, '2fa-03-signed-in.png'));
+    await app.screenshot(join(screenshotDir, '2fa-03-signed-in.png'));
   });
 
   it('signs in with a recovery key after signing out', async () => {
     await app.signOut();
     await app.signIn('carol', 'carol-lab-pass');
     await app.byTestId('second-factor-switch').waitFor({ timeout: 20_000 });
-    await app.screenshot(join(screenshots, '2fa-04-recovery-option.png'));
+    await app.screenshot(join(screenshotDir, '2fa-04-recovery-option.png'));
 
     await app.answerSecondFactor('d2b7-4e90-a3c8-6f15', 'recovery');
 
@@ -90,7 +70,7 @@ describe.runIf(findChromium() !== null)('two-factor sign-in in the renderer', ()
     await app.signOut();
     await app.byTestId('use-token').click();
     await app.byTestId('token-form').waitFor();
-    await app.screenshot(join(screenshots, '2fa-05-token-form.png'));
+    await app.screenshot(join(screenshotDir, '2fa-05-token-form.png'));
     await app.byTestId('use-password').click();
 
     await app.signInWithToken('alice@pve!proxdesk', '5d2c4b8e-1f3a-4c6d-9e7b-0a1b2c3d4e5f');
@@ -98,7 +78,7 @@ describe.runIf(findChromium() !== null)('two-factor sign-in in the renderer', ()
     await app.waitForWorkspace();
     expect(await app.byTestId('session-user').textContent()).toContain('alice@pve');
     expect(await app.byTestId('session-until').textContent()).toContain('API token');
-    await app.screenshot(join(screenshots, '2fa-06-token-workspace.png'));
+    await app.screenshot(join(screenshotDir, '2fa-06-token-workspace.png'));
   });
 
   it('sent PVE only requests its official API accepts', () => {

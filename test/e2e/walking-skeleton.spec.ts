@@ -1,14 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { bundledScenarioPath, loadScenario, startSim, type Sim } from '../pve-sim';
-import { findChromium, openRendererInChromium, type BrowserBridge } from './browser-bridge';
-import { ProxdeskApp } from './pages/proxdesk-app';
-
-const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
-const policyFile = resolve(import.meta.dirname, '../../resources/demo/policy.json');
+import type { Sim } from '../pve-sim';
+import { findChromium } from './browser-bridge';
+import type { ProxdeskApp } from './pages/proxdesk-app';
+import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
 function resizeRequests(sim: Sim): number {
   return sim.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/resize')).length;
@@ -17,34 +12,19 @@ function resizeRequests(sim: Sim): number {
 // One walk through the first-run path, each step building on the one before, as a new user
 // goes through it: connect, trust, sign in, look at instances and quota, resize a disk.
 describe.runIf(findChromium() !== null)('the first-run path in the renderer', () => {
+  let lab: RendererLab;
   let sim: Sim;
-  let core: Core;
-  let bridge: BrowserBridge;
   let app: ProxdeskApp;
-  let dataDir: string;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    sim = await startSim({
-      scenario: loadScenario(bundledScenarioPath),
-      loginFailureDelayMs: 1500,
-      taskDurationMs: 1500,
-    });
-    dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-e2e-'));
-    core = createCore({ dataDir, policyFile, defaultClusterUrl: sim.url, taskPollMinMs: 100 });
-    bridge = await openRendererInChromium(core);
-    app = new ProxdeskApp(bridge.page);
+    lab = await openRendererLab({ sim: { loginFailureDelayMs: 1500, taskDurationMs: 1500 } });
+    ({ sim, app } = lab);
   });
-  afterAll(async () => {
-    await bridge?.close();
-    await core?.close();
-    await sim?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('starts on the connect form with the cluster address filled in', async () => {
     await expect.poll(() => app.byTestId('connect-url').inputValue()).toBe(sim.url);
-    await app.screenshot(join(screenshots, '01-connect.png'));
+    await app.screenshot(join(screenshotDir, '01-connect.png'));
   });
 
   it('shows the node certificate fingerprint to compare before trusting it', async () => {
@@ -53,7 +33,7 @@ describe.runIf(findChromium() !== null)('the first-run path in the renderer', ()
     const fingerprint = app.byTestId('trust-fingerprint');
     await fingerprint.waitFor();
     expect(await fingerprint.getAttribute('data-fingerprint')).toBe(sim.fingerprint);
-    await app.screenshot(join(screenshots, '02-trust.png'));
+    await app.screenshot(join(screenshotDir, '02-trust.png'));
   });
 
   it('shows that it waits on a failed sign-in, then says the password is wrong', async () => {
@@ -61,13 +41,13 @@ describe.runIf(findChromium() !== null)('the first-run path in the renderer', ()
     await app.signIn('alice', 'not-her-password');
 
     await app.byTestId('sign-in-pending').waitFor();
-    await app.screenshot(join(screenshots, '03-sign-in-waiting.png'));
+    await app.screenshot(join(screenshotDir, '03-sign-in-waiting.png'));
     const error = app.byTestId('sign-in-error');
     await error.waitFor();
     expect(await error.textContent()).toContain(
       'The user name or password is not correct for this realm',
     );
-    await app.screenshot(join(screenshots, '04-wrong-password.png'));
+    await app.screenshot(join(screenshotDir, '04-wrong-password.png'));
   });
 
   it('signs in and shows her instances and her quota', async () => {
@@ -83,7 +63,7 @@ describe.runIf(findChromium() !== null)('the first-run path in the renderer', ()
       '64.0 GiB / 200 GiB',
     );
     expect(await app.byTestId('quota-cores').textContent()).toContain('7 / 16');
-    await app.screenshot(join(screenshots, '05-workspace.png'));
+    await app.screenshot(join(screenshotDir, '05-workspace.png'));
   });
 
   it('refuses a resize beyond the storage quota with the itemised shortfall', async () => {
@@ -96,7 +76,7 @@ describe.runIf(findChromium() !== null)('the first-run path in the renderer', ()
     await shortfall.waitFor();
     expect(await shortfall.textContent()).toMatch(/364(\.\d)? GiB/);
     expect(resizeRequests(sim)).toBe(before);
-    await app.screenshot(join(screenshots, '06-quota-refusal.png'));
+    await app.screenshot(join(screenshotDir, '06-quota-refusal.png'));
   });
 
   it('resizes within quota, shows the task running, then the new size and usage', async () => {
@@ -104,19 +84,19 @@ describe.runIf(findChromium() !== null)('the first-run path in the renderer', ()
     await app.byTestId('resize-submit').click();
 
     await app.byTestId('task-progress').waitFor();
-    await app.screenshot(join(screenshots, '07-resize-running.png'));
+    await app.screenshot(join(screenshotDir, '07-resize-running.png'));
     const result = app.byTestId('resize-result');
     await result.waitFor({ timeout: 20_000 });
     expect(await result.textContent()).toContain('scsi0 is now 42 GiB');
-    await app.screenshot(join(screenshots, '08-resize-done.png'));
+    await app.screenshot(join(screenshotDir, '08-resize-done.png'));
 
-    await bridge.page.getByRole('button', { name: 'Done' }).click();
+    await lab.bridge.page.getByRole('button', { name: 'Done' }).click();
     await expect.poll(() => app.byTestId('disk-size-scsi0').textContent()).toContain('42 GiB');
     await expect
       .poll(() => app.byTestId('quota-storage:local-lvm').textContent())
       .toContain('74.0 GiB / 200 GiB');
     expect(sim.state.instances.get(100)?.config.scsi0).toBe('local-lvm:vm-100-disk-0,size=42G');
-    await app.screenshot(join(screenshots, '09-after-resize.png'));
+    await app.screenshot(join(screenshotDir, '09-after-resize.png'));
   });
 
   it('sent PVE only requests its official API accepts', () => {

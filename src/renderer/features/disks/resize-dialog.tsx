@@ -5,6 +5,7 @@ import type { InstanceRef } from '../../../shared/contract';
 import { formatBytes, gibToBytes } from '../../../shared/units';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
+import { DialogActions } from '../../components/dialog-actions';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
 import { useServerFieldErrors } from '../../components/server-field-errors';
@@ -171,19 +172,14 @@ export function ResizeDialog({ instance, disk, onClose }: ResizeDialogProps): Re
             />
           ) : null}
 
-          <div className="dialog-actions">
-            <button type="button" className="button" onClick={onClose} disabled={resize.isPending}>
-              Cancel
-            </button>
-            <button
-              type="submit"
-              className="button button-primary"
-              data-testid="resize-submit"
-              disabled={resize.isPending || blocksConfirm(preview)}
-            >
-              {resize.isPending ? 'Resizing…' : 'Resize'}
-            </button>
-          </div>
+          <DialogActions
+            busy={resize.isPending}
+            blocked={blocksConfirm(preview)}
+            onCancel={onClose}
+            confirmLabel="Resize"
+            busyLabel="Resizing…"
+            confirmTestId="resize-submit"
+          />
         </form>
       )}
 

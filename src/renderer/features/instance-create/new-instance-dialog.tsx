@@ -6,6 +6,7 @@ import type { InstanceRef, QuotaConstraints } from '../../../shared/contract';
 import { attachBuses } from '../../../shared/disk-slot-schemas';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
+import { DialogActions } from '../../components/dialog-actions';
 import { ErrorMessage } from '../../components/error-message';
 import { useServerFieldErrors } from '../../components/server-field-errors';
 import { Loading } from '../../components/spinner';
@@ -181,19 +182,14 @@ function CreateForm({
           preparingText="Checking your quota, choosing an id and sending the create…"
         />
       ) : null}
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose} disabled={create.isPending}>
-          Cancel
-        </button>
-        <button
-          type="submit"
-          className="button button-primary"
-          data-testid="create-submit"
-          disabled={create.isPending || blocksConfirm(preview)}
-        >
-          {create.isPending ? 'Creating…' : 'Create'}
-        </button>
-      </div>
+      <DialogActions
+        busy={create.isPending}
+        blocked={blocksConfirm(preview)}
+        onCancel={onClose}
+        confirmLabel="Create"
+        busyLabel="Creating…"
+        confirmTestId="create-submit"
+      />
     </form>
   );
 }

@@ -5,6 +5,7 @@ import type { InstanceDetail } from '../../../shared/contract';
 import { lxcIpModes, nicModels } from '../../../shared/network-schemas';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
+import { DialogActions } from '../../components/dialog-actions';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
 import { useServerFieldErrors } from '../../components/server-field-errors';
@@ -210,19 +211,14 @@ export function AddNetworkDialog({ detail, onClose }: AddNetworkDialogProps): Re
             />
           ) : null}
 
-          <div className="dialog-actions">
-            <button type="button" className="button" onClick={onClose} disabled={create.isPending}>
-              Cancel
-            </button>
-            <button
-              type="submit"
-              className="button button-primary"
-              data-testid="network-add-submit"
-              disabled={create.isPending || blocksConfirm(preview)}
-            >
-              {create.isPending ? 'Checking and adding…' : 'Add'}
-            </button>
-          </div>
+          <DialogActions
+            busy={create.isPending}
+            blocked={blocksConfirm(preview)}
+            onCancel={onClose}
+            confirmLabel="Add"
+            busyLabel="Checking and adding…"
+            confirmTestId="network-add-submit"
+          />
         </form>
       )}
     </Dialog>

@@ -4,6 +4,7 @@ import { useForm, useWatch } from 'react-hook-form';
 import type { InstanceDetail, NetworkInterface } from '../../../shared/contract';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
+import { DialogActions } from '../../components/dialog-actions';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
 import { useServerFieldErrors } from '../../components/server-field-errors';
@@ -130,19 +131,14 @@ export function RateDialog({ detail, network, onClose }: RateDialogProps): React
             />
           ) : null}
 
-          <div className="dialog-actions">
-            <button type="button" className="button" onClick={onClose} disabled={modify.isPending}>
-              Cancel
-            </button>
-            <button
-              type="submit"
-              className="button button-primary"
-              data-testid="network-rate-submit"
-              disabled={modify.isPending || blocksConfirm(preview)}
-            >
-              {modify.isPending ? 'Checking and saving…' : 'Save'}
-            </button>
-          </div>
+          <DialogActions
+            busy={modify.isPending}
+            blocked={blocksConfirm(preview)}
+            onCancel={onClose}
+            confirmLabel="Save"
+            busyLabel="Checking and saving…"
+            confirmTestId="network-rate-submit"
+          />
         </form>
       )}
     </Dialog>

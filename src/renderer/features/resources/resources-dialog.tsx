@@ -4,6 +4,7 @@ import { useForm, useWatch, type FieldPath } from 'react-hook-form';
 import type { InstanceDetail } from '../../../shared/contract';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
+import { DialogActions } from '../../components/dialog-actions';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
 import { useServerFieldErrors } from '../../components/server-field-errors';
@@ -206,19 +207,14 @@ export function ResourcesDialog({ detail, onClose }: ResourcesDialogProps): Reac
             />
           ) : null}
 
-          <div className="dialog-actions">
-            <button type="button" className="button" onClick={onClose} disabled={change.isPending}>
-              Cancel
-            </button>
-            <button
-              type="submit"
-              className="button button-primary"
-              data-testid="resources-submit"
-              disabled={change.isPending || blocksConfirm(preview)}
-            >
-              {change.isPending ? 'Checking and saving…' : 'Save'}
-            </button>
-          </div>
+          <DialogActions
+            busy={change.isPending}
+            blocked={blocksConfirm(preview)}
+            onCancel={onClose}
+            confirmLabel="Save"
+            busyLabel="Checking and saving…"
+            confirmTestId="resources-submit"
+          />
         </form>
       )}
     </Dialog>
