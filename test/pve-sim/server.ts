@@ -62,6 +62,13 @@ function parseBody(text: string, contentType: string): Record<string, unknown> {
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
+  // A request that declares no body has none; reading it would only cost time.
+  if (
+    req.headers['content-length'] === undefined &&
+    req.headers['transfer-encoding'] === undefined
+  ) {
+    return '';
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

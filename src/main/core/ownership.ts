@@ -21,6 +21,34 @@ export function isOwned(row: ClusterResource, limits: UserLimits): boolean {
   return row.pool !== undefined && limits.pools.includes(row.pool);
 }
 
+// A user's snapshot holds every guest of the cluster (10,000 in a large lab), and every pricing
+// looks one up; a scan per lookup costs milliseconds there. Lists are never changed once read, so
+// each gets its index the first time it is searched, kept as long as the list itself.
+const guestRowIndexes = new WeakMap<object, Map<string, GuestResource>>();
+const guestIndexes = new WeakMap<object, Map<string, { vmid: number; type: string }>>();
+
+function guestKey(guest: { type: string; vmid: number }): string {
+  return `${guest.type}/${guest.vmid}`;
+}
+
+function indexOf<T, V extends { type: string; vmid: number }>(
+  list: readonly T[],
+  indexes: WeakMap<object, Map<string, V>>,
+  pick: (item: T) => V | undefined,
+): Map<string, V> {
+  let index = indexes.get(list);
+  if (index === undefined) {
+    index = new Map();
+    for (const item of list) {
+      const value = pick(item);
+      // The first match wins, as a scan would find it.
+      if (value !== undefined && !index.has(guestKey(value))) index.set(guestKey(value), value);
+    }
+    indexes.set(list, index);
+  }
+  return index;
+}
+
 /** A guest row as the instance list shows it. */
 export function toSummary(row: GuestResource): InstanceSummary {
   return {
@@ -43,10 +71,9 @@ export function ownedGuestIn(
   limits: UserLimits,
   ref: InstanceRef,
 ): GuestResource {
-  const row = rows.find(
-    (candidate): candidate is GuestResource =>
-      isGuestRow(candidate) && candidate.vmid === ref.vmid && candidate.type === ref.type,
-  );
+  const row = indexOf(rows, guestRowIndexes, (candidate) =>
+    isGuestRow(candidate) ? candidate : undefined,
+  ).get(guestKey(ref));
   if (!row) {
     throw new AppError('NOT_FOUND', `There is no ${ref.type} guest ${ref.vmid} that you can see.`);
   }
@@ -83,7 +110,8 @@ export function changeableGuest<G extends { vmid: number; type: string; config: 
   ref: InstanceRef,
 ): G {
   ownedGuestIn(snapshot.rows, snapshot.limits, ref);
-  const guest = snapshot.guests.find((g) => g.vmid === ref.vmid && g.type === ref.type);
+  const guest = indexOf(snapshot.guests, guestIndexes, (g) => g).get(guestKey(ref)) as
+    G | undefined;
   if (!guest) throw new AppError('NOT_FOUND', `Guest ${ref.vmid} could not be read.`);
   const lock = guest.config.lock;
   if (typeof lock === 'string' && lock !== '') {

@@ -39,14 +39,19 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     );
   }
   if (options.destination) targets.push(options.destination);
+  let closed = false;
   const destination: DestinationStream = {
     write(line: string): void {
+      // Work that outlives the app's shutdown (a task poll already on the wire) may still log;
+      // its lines have nowhere to go once the files are closed, and must not crash the process.
+      if (closed) return;
       const safe = redactSecrets(line);
       for (const target of targets) target.write(safe);
     },
   };
   const root = pino({ level: options.level ?? 'info', base: undefined }, destination);
   const close = async (): Promise<void> => {
+    closed = true;
     await Promise.all(
       targets.map((t) => new Promise<void>((resolve) => (t.end ? t.end(resolve) : resolve()))),
     );

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, type TLSSocket } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { AppError } from '../../shared/errors';
 import { asConnectFailure } from './node-failure';
@@ -66,7 +66,8 @@ export function createCaDispatcher(
 ): Agent {
   const { host, port } = hostAndPort(url);
   const connectTls = buildConnector({
-    ca: [caPem],
+    // One context for every socket, so the CA is parsed once and not on each handshake.
+    secureContext: createSecureContext({ ca: [caPem] }),
     rejectUnauthorized: true,
     // A name to check for a host name; an IP address is checked against the IP SANs instead.
     ...(isIP(host) ? {} : { servername: host }),

@@ -119,11 +119,12 @@ export class ClusterConnection implements PveCaller {
     throw this.unreachable(call, tried);
   }
 
-  private order(first: string): string[] {
+  /** The node in use, then the profile's others; they are looked up only when it fails. */
+  private *order(first: string): Generator<string> {
+    yield first;
     const urls = this.options.nodes().map((node) => node.url);
     const at = urls.indexOf(first);
-    if (at < 0) return [first, ...urls];
-    return [...urls.slice(at), ...urls.slice(0, at)];
+    yield* at < 0 ? urls : [...urls.slice(at + 1), ...urls.slice(0, at)];
   }
 
   private node(url: string): ClusterNode {

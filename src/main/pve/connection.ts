@@ -129,10 +129,11 @@ export class PveConnection implements PveCaller {
         headers,
         body,
         dispatcher: this.dispatcher,
-        signal:
-          call.signal === undefined
-            ? AbortSignal.timeout(this.timeoutMs)
-            : AbortSignal.any([AbortSignal.timeout(this.timeoutMs), call.signal]),
+        // undici's own timers bound the wait for the answer and for each part of its body; a
+        // timer and a combined signal per request cost more than a usage read can spare.
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        ...(call.signal === undefined ? {} : { signal: call.signal }),
       });
       status = response.statusCode;
       answered(status);

@@ -1,4 +1,4 @@
-import { connect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { connect, createSecureContext, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
 import { Agent, buildConnector } from 'undici';
 import { AppError } from '../../shared/errors';
@@ -139,11 +139,14 @@ export function createPinnedDispatcher(
 ): Agent {
   const { host, port } = hostAndPort(url);
   const checked = new CheckedSessions();
+  // One context for every socket: building one per socket loads the system's CA list each time.
+  const secureContext = createSecureContext();
   // undici's own session cache would keep the sessions of every socket, including one whose
   // certificate is then refused, so it stays off and each connection is offered a checked one.
   const connectTls = (session: Buffer | undefined): buildConnector.connector =>
     buildConnector({
       rejectUnauthorized: false,
+      secureContext,
       maxCachedSessions: 0,
       ...(session ? { session } : {}),
       timeout: options.connectTimeoutMs ?? 10_000,

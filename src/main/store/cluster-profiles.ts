@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { KeyValueStore } from './key-value-store';
+import { ParsedSetting } from './parsed-setting';
 import { nodeAddressKey } from './node-address';
 import type { Pin, TrustStore, TrustedCa } from './trust-store';
 
@@ -38,19 +39,26 @@ export type NodeTrustState =
 
 /** The cluster profiles, kept in the settings store beside the trust of each address. */
 export class ClusterProfiles {
+  private readonly profiles: ParsedSetting<ClusterProfile[]>;
+
   constructor(
     private readonly store: KeyValueStore,
     private readonly trust: TrustStore,
     private readonly now: () => number,
     private readonly newId: () => string = randomUUID,
-  ) {}
+  ) {
+    this.profiles = new ParsedSetting(store, profilesKey, (stored) => this.parseProfiles(stored));
+  }
 
   /**
    * Every profile. The first read after an upgrade turns each address trusted before profiles
    * existed into a profile of its own; the pins themselves are not touched.
    */
   list(): ClusterProfile[] {
-    const stored = this.store.get(profilesKey);
+    return this.profiles.read();
+  }
+
+  private parseProfiles(stored: unknown): ClusterProfile[] {
     if (stored === undefined) {
       const migrated = this.trust.addresses().map((url) => this.fresh(hostOf(url), url));
       if (migrated.length > 0) this.store.set(profilesKey, migrated);

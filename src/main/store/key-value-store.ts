@@ -6,11 +6,17 @@ export interface KeyValueStore {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
   delete(key: string): void;
+  /**
+   * A number that changes with every write through this store, so a reader may keep what it
+   * parsed from a value until the next write instead of parsing it on every read.
+   */
+  revision(): number;
 }
 
 /** A store that lives in memory only, for tests. */
 export class MemoryStore implements KeyValueStore {
   private readonly values = new Map<string, unknown>();
+  private writes = 0;
 
   get(key: string): unknown {
     return structuredClone(this.values.get(key));
@@ -18,10 +24,16 @@ export class MemoryStore implements KeyValueStore {
 
   set(key: string, value: unknown): void {
     this.values.set(key, structuredClone(value));
+    this.writes += 1;
   }
 
   delete(key: string): void {
     this.values.delete(key);
+    this.writes += 1;
+  }
+
+  revision(): number {
+    return this.writes;
   }
 }
 
@@ -31,6 +43,7 @@ export class MemoryStore implements KeyValueStore {
  */
 export class JsonFileStore implements KeyValueStore {
   private values: Record<string, unknown>;
+  private writes = 0;
 
   constructor(private readonly file: string) {
     this.values = readJsonObject(file);
@@ -50,7 +63,12 @@ export class JsonFileStore implements KeyValueStore {
     this.flush();
   }
 
+  revision(): number {
+    return this.writes;
+  }
+
   private flush(): void {
+    this.writes += 1;
     mkdirSync(dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temp, `${JSON.stringify(this.values, null, 2)}\n`, { mode: 0o600 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { KeyValueStore } from './key-value-store';
+import { ParsedSetting } from './parsed-setting';
 
 const pinsKey = 'trust.pins';
 const casKey = 'trust.cas';
@@ -21,19 +22,25 @@ export type TrustedCa = z.infer<typeof caSchema>;
  * pinned leaf fingerprint, a trusted root CA, or both. A trusted CA takes precedence over a pin.
  */
 export class TrustStore {
+  private readonly pins: ParsedSetting<Record<string, Pin>>;
+  private readonly cas: ParsedSetting<Record<string, TrustedCa>>;
+
   constructor(
     private readonly store: KeyValueStore,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.pins = new ParsedSetting(store, pinsKey, (stored) => readAll(stored, pinsSchema));
+    this.cas = new ParsedSetting(store, casKey, (stored) => readAll(stored, casSchema));
+  }
 
   /** The pin for an address, or null when the address was never pinned. */
   get(url: string): Pin | null {
-    return this.readAll(pinsKey, pinsSchema)[url] ?? null;
+    return this.pins.read()[url] ?? null;
   }
 
   /** Pins a fingerprint for an address. Replacing a different pin is refused. */
   pin(url: string, fingerprint: string): Pin {
-    const pins = this.readAll(pinsKey, pinsSchema);
+    const pins = this.pins.read();
     const existing = pins[url];
     if (existing && existing.fingerprint !== fingerprint) {
       throw new AppError(
@@ -52,7 +59,7 @@ export class TrustStore {
    * replacement decided against an older view of the store must not overwrite a newer pin.
    */
   replace(url: string, expectedFingerprint: string, fingerprint: string): Pin {
-    const pins = this.readAll(pinsKey, pinsSchema);
+    const pins = this.pins.read();
     const existing = pins[url];
     if (!existing || existing.fingerprint !== expectedFingerprint) {
       throw new AppError(
@@ -68,12 +75,12 @@ export class TrustStore {
 
   /** The root CA trusted for an address, or null. */
   ca(url: string): TrustedCa | null {
-    return this.readAll(casKey, casSchema)[url] ?? null;
+    return this.cas.read()[url] ?? null;
   }
 
   /** Trusts a root CA for an address. Replacing a different CA is refused. */
   trustCa(url: string, certPem: string, fingerprint: string): TrustedCa {
-    const cas = this.readAll(casKey, casSchema);
+    const cas = this.cas.read();
     const existing = cas[url];
     if (existing && existing.fingerprint !== fingerprint) {
       throw new AppError(
@@ -88,20 +95,20 @@ export class TrustStore {
 
   /** Every address that has a pin or a trusted CA, pins first, each once. */
   addresses(): string[] {
-    const pinned = Object.keys(this.readAll(pinsKey, pinsSchema));
-    const withCa = Object.keys(this.readAll(casKey, casSchema));
+    const pinned = Object.keys(this.pins.read());
+    const withCa = Object.keys(this.cas.read());
     return [...new Set([...pinned, ...withCa])];
   }
+}
 
-  private readAll<T>(key: string, schema: z.ZodType<Record<string, T>>): Record<string, T> {
-    const parsed = schema.safeParse(this.store.get(key) ?? {});
-    // A damaged trust list must not be read as "nothing trusted" and silently re-trusted.
-    if (!parsed.success) {
-      throw new AppError(
-        'INTERNAL',
-        'The stored certificate trust is unreadable; remove it to trust the nodes again.',
-      );
-    }
-    return parsed.data;
+function readAll<T>(stored: unknown, schema: z.ZodType<Record<string, T>>): Record<string, T> {
+  const parsed = schema.safeParse(stored ?? {});
+  // A damaged trust list must not be read as "nothing trusted" and silently re-trusted.
+  if (!parsed.success) {
+    throw new AppError(
+      'INTERNAL',
+      'The stored certificate trust is unreadable; remove it to trust the nodes again.',
+    );
   }
+  return parsed.data;
 }
