@@ -97,6 +97,14 @@ export const diskSlotResultSchema = z.object({
   volume: z.string(),
 });
 
+/** A `cpuModels` or `pci` entry: how many matching items in all, and on the nodes it limits. */
+const listRuleConstraintSchema = z.object({
+  match: z.string(),
+  max: z.number(),
+  /** Matching items the guests of one node may have; a node not named is limited by max alone. */
+  perNode: z.record(z.string(), z.number()),
+});
+
 /** The policy's constraints for the signed-in user, to fill the forms' choices. */
 export const quotaConstraintsSchema = z.object({
   userid: z.string(),
@@ -123,8 +131,8 @@ export const quotaConstraintsSchema = z.object({
       }),
     }),
   ),
-  cpuModels: z.array(z.object({ match: z.string(), max: z.number() })),
-  pciDevices: z.array(z.object({ match: z.string(), max: z.number() })),
+  cpuModels: z.array(listRuleConstraintSchema),
+  pciDevices: z.array(listRuleConstraintSchema),
   /** Allow lists of installation media by volume-id pattern; null (or absent) means any listed. */
   isoImages: z
     .array(z.object({ match: z.string(), label: z.string().nullable() }))

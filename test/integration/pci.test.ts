@@ -8,7 +8,9 @@ import {
   it,
   onTestFinished,
 } from 'vitest';
-import { startLab, type Lab } from './lab';
+import { readFileSync } from 'node:fs';
+import { parsePolicy } from '../../src/main/quota/policy';
+import { demoPolicyPath, startLab, type Lab } from './lab';
 
 // Alice's PCI passthrough in the bundled scenario against the demo policy: the mapping lab-gpu
 // (pve1's GPU) at most once, and one raw device matching /^host:0000:0[13]:00\.[0-7]$/ (the
@@ -295,5 +297,159 @@ describe('PCI passthrough', () => {
 
     expect(error.code).toBe('INVALID_INPUT');
     expect(lab.sim.requests.length).toBe(before);
+  });
+});
+
+// The demo policy with a per-node limit for alice's raw devices: two in all, one on pve1. Her VM
+// 100 is on pve1 and VM 101 on pve2; pve1 has the GPU (01:00.0) and its audio (01:00.1), pve2 the
+// NIC (03:00.0).
+const rawDevices = '/^host:0000:0[13]:00\\.[0-7]$/';
+
+function policyWithPerNodePci(): NonNullable<Parameters<typeof startLab>[1]>['policy'] {
+  const demo = JSON.parse(readFileSync(demoPolicyPath, 'utf8')) as {
+    users: Record<string, Record<string, unknown>>;
+  };
+  demo.users['alice@pve'] = {
+    ...demo.users['alice@pve'],
+    pci: [{ match: rawDevices, max: 2, perNode: { pve1: 1 }, label: 'Lab devices' }],
+  };
+  const parsed = parsePolicy(demo);
+  if (!parsed.ok) throw new Error('the policy with a per-node PCI limit is not valid');
+  return parsed.policy;
+}
+
+function userIndex(lab: Lab, userid: string): number {
+  const index = lab.sim.users.findIndex((user) => user.userid === userid);
+  if (index < 0) throw new Error(`the scenario has no ${userid}`);
+  return index;
+}
+
+describe('PCI passthrough under a per-node limit', () => {
+  let lab: Lab;
+
+  beforeEach(async () => {
+    lab = await startLab({}, { policy: policyWithPerNodePci() });
+  });
+  afterEach(async () => {
+    expect(lab.sim.schemaViolations).toEqual([]);
+    await lab.close();
+  });
+
+  it('refuses a second device on the same node by its per-node item, and allows one on another node', async () => {
+    await lab.signIn(userIndex(lab, 'alice@pve'));
+    await lab.call('pci:attach', { ...vm, device: { host: '01:00.0' } });
+    const writes = configWrites(lab);
+
+    const preview = await lab.call('quota:preview', {
+      kind: 'pci:attach',
+      ...vm,
+      device: { host: '01:00.1' },
+    });
+    const refused = await lab.fail('pci:attach', { ...vm, device: { host: '01:00.1' } });
+
+    expect(preview.items.map((i) => [i.resource, i.label, i.used, i.after, i.fits])).toEqual([
+      [`pci:${rawDevices}`, 'Lab devices', 1, 2, true],
+      [`pci:${rawDevices}@pve1`, 'Lab devices on pve1', 1, 2, false],
+    ]);
+    expect(preview.approved).toBe(false);
+    expect(refused.code).toBe('QUOTA_EXCEEDED');
+    expect(refused.details?.shortfalls).toEqual([
+      {
+        resource: `pci:${rawDevices}@pve1`,
+        label: 'Lab devices on pve1',
+        unit: 'count',
+        limit: 1,
+        used: 1,
+        requested: 1,
+        shortfall: 1,
+      },
+    ]);
+    expect(refused.message).toContain('Lab devices on pve1: asks for 1, 0 left of 1 (1 short)');
+    expect(configWrites(lab)).toBe(writes);
+    expect(pciKeys(lab, 100)).toEqual(['hostpci0']);
+
+    const onPve2 = await lab.call('pci:attach', {
+      node: 'pve2',
+      type: 'qemu',
+      vmid: 101,
+      device: { host: '03:00.0' },
+    });
+    const usage = await lab.call('quota:usage');
+
+    expect(onPve2.key).toBe('hostpci0');
+    expect(config(lab, 101).hostpci0).toBe('03:00.0');
+    expect(
+      usage.resources
+        .filter((r) => r.resource.startsWith('pci:'))
+        .map((r) => [r.resource, r.used, r.limit]),
+    ).toEqual([
+      [`pci:${rawDevices}`, 2, 2],
+      [`pci:${rawDevices}@pve1`, 1, 1],
+    ]);
+  });
+
+  it("lists per node what an attach there is allowed: none left on pve1's used limit, one on pve2", async () => {
+    await lab.signIn(userIndex(lab, 'alice@pve'));
+    await lab.call('pci:attach', { ...vm, device: { host: '01:00.0' } });
+    // Sys.Audit on / (not propagated) is what PVE asks for the node's hardware list.
+    lab.sim.state.acl.push({
+      path: '/',
+      ugid: 'alice@pve',
+      roleid: 'PVEAuditor',
+      propagate: false,
+    });
+    const writes = configWrites(lab);
+
+    const onPve1 = await lab.call('pci:list', { node: 'pve1' });
+    const refused = await lab.fail('pci:attach', { ...vm, device: { host: '01:00.1' } });
+    const onPve2 = await lab.call('pci:list', { node: 'pve2' });
+    const attached = await lab.call('pci:attach', {
+      node: 'pve2',
+      type: 'qemu',
+      vmid: 101,
+      device: { host: '03:00.0' },
+    });
+
+    // One of two is used in all, so the global room alone would say 1 on pve1 as well.
+    expect(onPve1.devices.map((d) => [d.item, d.left])).toEqual([
+      ['host:0000:01:00.0', 0],
+      ['host:0000:01:00.1', 0],
+    ]);
+    expect(refused.code).toBe('QUOTA_EXCEEDED');
+    expect(refused.details?.shortfalls?.map((s) => s.resource)).toEqual([`pci:${rawDevices}@pve1`]);
+    expect(pciKeys(lab, 100)).toEqual(['hostpci0']);
+    expect(onPve2.devices.map((d) => [d.item, d.left])).toEqual([['host:0000:03:00.0', 1]]);
+    expect(attached.key).toBe('hostpci0');
+    expect(configWrites(lab)).toBe(writes + 1);
+    expect((await lab.call('pci:list', { node: 'pve2' })).devices.map((d) => d.left)).toEqual([0]);
+  });
+
+  it('shows the admin a user over a per-node limit after a change made around ProxDesk', async () => {
+    // Both functions of pve1's GPU passed through to one VM, in one slot, outside ProxDesk.
+    config(lab, 100).hostpci0 = 'host=01:00.0;01:00.1,pcie=1';
+    await lab.signIn(userIndex(lab, 'labadmin@pve'));
+
+    const view = await lab.call('quota:admin');
+    const alice = view.users.find((user) => user.userid === 'alice@pve');
+
+    expect(alice?.overQuota).toEqual([`pci:${rawDevices}@pve1`]);
+    expect(alice?.resources.filter((r) => r.resource.startsWith('pci:'))).toEqual([
+      {
+        resource: `pci:${rawDevices}`,
+        label: 'Lab devices',
+        unit: 'count',
+        used: 2,
+        limit: 2,
+        available: 0,
+      },
+      {
+        resource: `pci:${rawDevices}@pve1`,
+        label: 'Lab devices on pve1',
+        unit: 'count',
+        used: 2,
+        limit: 1,
+        available: 0,
+      },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { availablePci } from './pci-listing';
+import { availablePci, type PciUse } from './pci-listing';
 
 const devices = [
   { id: '0000:02:00.0', class: '0x020000', vendor: '0x8086', device: '0x1521', iommugroup: 3 },
@@ -18,13 +18,24 @@ const mappings = [
   { id: 'gpu-a', description: 'GPU A', map: ['node=pve1,path=0000:01:00.0,id=10de:2204'] },
 ];
 
+/** PCI usage in all and per node, as the listing reads it from a user's usage. */
+function usageOf(
+  total: Record<string, number>,
+  perNode: Record<string, Record<string, number>> = {},
+): PciUse {
+  const nodes = Object.entries(perNode).map(
+    ([node, pciDevices]) => [node, { pciDevices }] as const,
+  );
+  return { pciDevices: total, perNode: Object.fromEntries(nodes) };
+}
+
 describe('available PCI devices', () => {
   it("offers what an entry matches on the node, priced by the first matching entry's use", () => {
     const rules = [
       { match: 'mapping:gpu-*', max: 2 },
       { match: 'host:0000:01:*', max: 1 },
     ];
-    const used = { 'mapping:gpu-b': 1, 'host:0000:01:00.1': 1 };
+    const used = usageOf({ 'mapping:gpu-b': 1, 'host:0000:01:00.1': 1 });
     expect(availablePci('pve1', devices, mappings, rules, used)).toEqual([
       {
         item: 'mapping:gpu-a',
@@ -46,11 +57,53 @@ describe('available PCI devices', () => {
   });
 
   it('offers everything on the node, unlimited, when the policy lists no entries', () => {
-    const items = availablePci('pve2', devices, mappings, [], {});
+    const items = availablePci('pve2', devices, mappings, [], usageOf({}));
     expect(items.map((item) => [item.item, item.left])).toEqual([
       ['mapping:gpu-b', null],
       ['host:0000:01:00.0', null],
       ['host:0000:02:00.0', null],
+    ]);
+  });
+
+  it("gives the node's room when its per-node limit is lower than the global room", () => {
+    const rules = [{ match: 'mapping:gpu-*', max: 3, perNode: { pve1: 1 } }];
+    const used = usageOf({ 'mapping:gpu-a': 1 }, { pve1: { 'mapping:gpu-a': 1 } });
+
+    const items = availablePci('pve1', devices, mappings, rules, used);
+
+    expect(items.map((item) => [item.item, item.left])).toEqual([['mapping:gpu-a', 0]]);
+  });
+
+  it('counts only the guests of the node against its per-node limit', () => {
+    const rules = [{ match: 'mapping:gpu-*', max: 5, perNode: { pve1: 1, pve2: 2 } }];
+    const used = usageOf({ 'mapping:gpu-a': 1 }, { pve1: { 'mapping:gpu-a': 1 } });
+
+    const items = availablePci('pve2', devices, mappings, rules, used);
+
+    expect(items.map((item) => [item.item, item.left])).toEqual([['mapping:gpu-b', 2]]);
+  });
+
+  it('gives the global room on a node the per-node limits do not name', () => {
+    const rules = [{ match: 'mapping:gpu-*', max: 3, perNode: { pve1: 1 } }];
+    const used = usageOf({ 'mapping:gpu-a': 1 }, { pve1: { 'mapping:gpu-a': 1 } });
+
+    const items = availablePci('pve2', devices, mappings, rules, used);
+
+    expect(items.map((item) => [item.item, item.left])).toEqual([['mapping:gpu-b', 2]]);
+  });
+
+  it('gives the least room of every entry that matches an item, not only the first', () => {
+    const rules = [
+      { match: 'host:*', max: 4 },
+      { match: 'host:0000:01:*', max: 2, perNode: { pve1: 1 } },
+    ];
+    const used = usageOf({ 'host:0000:01:00.1': 1 }, { pve1: { 'host:0000:01:00.1': 1 } });
+
+    const items = availablePci('pve1', devices, [], rules, used);
+
+    expect(items.map((item) => [item.item, item.left])).toEqual([
+      ['host:0000:01:00.0', 0],
+      ['host:0000:02:00.0', 3],
     ]);
   });
 });

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { GiB } from '../../shared/units';
-import { approveChange, describeUsage, overQuota, usageDifference } from './approve';
+import {
+  approveChange,
+  describeUsage,
+  overQuota,
+  quotaExceededError,
+  usageDifference,
+  usageWithPending,
+  type ResourceDelta,
+} from './approve';
 import { resolveUserLimits, type UserLimits } from './limits';
 import { parsePolicy } from './policy';
-import { computeUsage, type GuestForUsage } from './usage';
+import { computeUsage, type GuestForUsage, type Usage } from './usage';
 
 function limitsWith(json: Record<string, unknown>): UserLimits {
   const parsed = parsePolicy({ version: 1, users: { 'dana@pve': { pools: ['dana'], ...json } } });
@@ -233,5 +241,210 @@ describe('usageDifference', () => {
       ['cpuModel:x86-64-v2*', true],
       ['cpuModel:host', false],
     ]);
+  });
+});
+
+describe('per-node limits of list entries', () => {
+  const perNode = limitsWith({
+    cpuModels: [
+      { match: 'host', max: 2, perNode: { pve1: 1 }, label: 'Host CPU' },
+      { match: 'x86-64-v2*', max: 4 },
+    ],
+    pci: [
+      { match: 'mapping:gpu-*', max: 3, perNode: { pve1: 1, pve2: 3 }, label: 'GPU mappings' },
+      { match: '/^host:0000:0[12]:/', max: 2, perNode: { pve2: 2 } },
+      { match: 'host:*', max: 4, perNode: { pve2: 1 }, label: 'Host devices' },
+    ],
+  });
+  // pve1: one GPU mapping and a host-CPU VM; pve2: a mapping and a host device; pve3: nothing.
+  const lab = [
+    vm(600, 'pve1', { cpu: 'host', hostpci0: 'mapping=gpu-a,pcie=1' }),
+    vm(601, 'pve2', { cpu: 'x86-64-v2-AES', hostpci0: 'mapping=gpu-b', hostpci1: '01:00.0' }),
+    vm(602, 'pve3', { cpu: 'x86-64-v2-AES' }),
+  ];
+  const labUsage = computeUsage(perNode, lab);
+  // Someone attached a second mapping on pve1 around ProxDesk: one over that node's limit.
+  const overUsage = computeUsage(perNode, [
+    ...lab,
+    vm(603, 'pve1', { cpu: 'x86-64-v2-AES', hostpci0: 'mapping=gpu-c' }),
+  ]);
+
+  type Row = [resource: string, used: number, after: number, fits: boolean];
+  const rows = (decision: ReturnType<typeof approveChange>): Row[] =>
+    decision.items.map((i) => [i.resource, i.used, i.after, i.fits]);
+
+  it.each<[string, Usage, ResourceDelta, boolean, Row[]]>([
+    [
+      'refuses what fits globally but not on the node',
+      labUsage,
+      { node: 'pve1', pciDevices: { 'mapping:gpu-c': 1 } },
+      false,
+      [
+        ['pci:mapping:gpu-*', 2, 3, true],
+        ['pci:mapping:gpu-*@pve1', 1, 2, false],
+      ],
+    ],
+    [
+      'refuses what fits on the node but not globally',
+      labUsage,
+      { node: 'pve2', pciDevices: { 'mapping:gpu-c': 1, 'mapping:gpu-d': 1 } },
+      false,
+      [
+        ['pci:mapping:gpu-*', 2, 4, false],
+        ['pci:mapping:gpu-*@pve2', 1, 3, true],
+      ],
+    ],
+    [
+      'prices a node without a per-node limit against the global max only',
+      labUsage,
+      { node: 'pve3', pciDevices: { 'mapping:gpu-c': 1 } },
+      true,
+      [['pci:mapping:gpu-*', 2, 3, true]],
+    ],
+    [
+      'lets a node over its limit free items',
+      overUsage,
+      { node: 'pve1', pciDevices: { 'mapping:gpu-c': -1 } },
+      true,
+      [
+        ['pci:mapping:gpu-*', 3, 2, true],
+        ['pci:mapping:gpu-*@pve1', 2, 1, true],
+      ],
+    ],
+    [
+      'refuses growth on a node that is over its limit',
+      overUsage,
+      { node: 'pve1', pciDevices: { 'mapping:gpu-d': 1 } },
+      false,
+      [
+        ['pci:mapping:gpu-*', 3, 4, false],
+        ['pci:mapping:gpu-*@pve1', 2, 3, false],
+      ],
+    ],
+    [
+      'prices an item matching two entries against both, each globally and on the node',
+      labUsage,
+      { node: 'pve2', pciDevices: { 'host:0000:02:00.0': 1 } },
+      false,
+      [
+        ['pci:/^host:0000:0[12]:/', 1, 2, true],
+        ['pci:/^host:0000:0[12]:/@pve2', 1, 2, true],
+        ['pci:host:*', 1, 2, true],
+        ['pci:host:*@pve2', 1, 2, false],
+      ],
+    ],
+    [
+      'still refuses an item no entry matches, with no per-node item',
+      labUsage,
+      { node: 'pve1', pciDevices: { 'mapping:nic-x': 1 } },
+      false,
+      [['pci:unlisted:mapping:nic-x', 0, 1, false]],
+    ],
+    [
+      'refuses a new VM of a CPU model its node has no room for',
+      labUsage,
+      { node: 'pve1', cpuModels: { host: 1 } },
+      false,
+      [
+        ['cpuModel:host', 1, 2, true],
+        ['cpuModel:host@pve1', 1, 2, false],
+      ],
+    ],
+    [
+      'moves a VM to that model on a node without a per-node limit',
+      labUsage,
+      { node: 'pve3', cpuModels: { 'x86-64-v2-AES': -1, host: 1 } },
+      true,
+      [
+        ['cpuModel:host', 1, 2, true],
+        ['cpuModel:x86-64-v2*', 2, 1, true],
+      ],
+    ],
+  ])('%s', (_name, used, change, approved, expected) => {
+    const decision = approveChange(perNode, used, change);
+
+    expect(rows(decision)).toEqual(expected);
+    expect(decision.approved).toBe(approved);
+  });
+
+  it('names the per-node item after the entry and the node, with its reason and shortfall', () => {
+    const decision = approveChange(perNode, labUsage, {
+      node: 'pve1',
+      pciDevices: { 'mapping:gpu-c': 1 },
+    });
+
+    expect(decision.items[1]).toMatchObject({
+      resource: 'pci:mapping:gpu-*@pve1',
+      label: 'GPU mappings on pve1',
+      limit: 1,
+      reason: '1 in use + 1 = 2, over the limit of 1 by 1',
+    });
+    expect(decision.shortfalls).toEqual([
+      {
+        resource: 'pci:mapping:gpu-*@pve1',
+        label: 'GPU mappings on pve1',
+        unit: 'count',
+        limit: 1,
+        used: 1,
+        requested: 1,
+        shortfall: 1,
+      },
+    ]);
+    expect(quotaExceededError(decision).message).toContain(
+      'GPU mappings on pve1: asks for 1, 0 left of 1 (1 short)',
+    );
+  });
+
+  it('labels an entry without a label by its pattern on the node', () => {
+    const decision = approveChange(perNode, labUsage, {
+      node: 'pve2',
+      pciDevices: { 'host:0000:02:00.0': 1 },
+    });
+
+    expect(decision.items[1]?.label).toBe('PCI /^host:0000:0[12]:/ on pve2');
+  });
+
+  it('holds a reserved attach against the node until it is confirmed', () => {
+    const reserved: ResourceDelta = { node: 'pve2', pciDevices: { 'mapping:gpu-c': 2 } };
+    const withPending = usageWithPending(labUsage, [reserved]);
+
+    expect(withPending.perNode.pve2?.pciDevices['mapping:gpu-c']).toBe(2);
+    expect(
+      approveChange(perNode, withPending, { node: 'pve2', pciDevices: { 'mapping:gpu-d': 1 } })
+        .approved,
+    ).toBe(false);
+    // A reserved detach frees nothing until PVE confirms it.
+    const detaching = usageWithPending(labUsage, [
+      { node: 'pve1', pciDevices: { 'mapping:gpu-a': -1 } },
+    ]);
+    expect(detaching.perNode.pve1?.pciDevices['mapping:gpu-a']).toBe(1);
+  });
+
+  it('shows a row per per-node limit after its entry, and marks a node over its limit', () => {
+    const described = describeUsage(perNode, overUsage);
+
+    expect(described.filter((r) => r.resource.startsWith('pci:')).map((r) => r.resource)).toEqual([
+      'pci:mapping:gpu-*',
+      'pci:mapping:gpu-*@pve1',
+      'pci:mapping:gpu-*@pve2',
+      'pci:/^host:0000:0[12]:/',
+      'pci:/^host:0000:0[12]:/@pve2',
+      'pci:host:*',
+      'pci:host:*@pve2',
+    ]);
+    expect(described.find((r) => r.resource === 'pci:mapping:gpu-*@pve1')).toEqual({
+      resource: 'pci:mapping:gpu-*@pve1',
+      label: 'GPU mappings on pve1',
+      unit: 'count',
+      used: 2,
+      limit: 1,
+      available: 0,
+    });
+    expect(described.find((r) => r.resource === 'cpuModel:host@pve1')).toMatchObject({
+      label: 'Host CPU on pve1',
+      used: 1,
+      limit: 1,
+    });
+    expect(overQuota(described)).toEqual(['pci:mapping:gpu-*@pve1']);
   });
 });

@@ -12,7 +12,7 @@ import {
 } from './approve';
 import { resolveUserLimits, type UserLimits } from './limits';
 import { parsePolicy } from './policy';
-import type { Usage } from './usage';
+import type { NodeUsage, Usage } from './usage';
 
 function limitsWith(json: Record<string, unknown>): UserLimits {
   const parsed = parsePolicy({ version: 1, users: { 'alice@pve': { pools: ['alice'], ...json } } });
@@ -29,6 +29,18 @@ const limits = limitsWith({
   network: { max: '200MB/s' },
   storage: { 'local-lvm': { max: '200GiB' }, tank: { max: '120GiB' } },
 });
+
+function emptyNode(): NodeUsage {
+  return {
+    cores: 0,
+    memoryBytes: 0,
+    swapBytes: 0,
+    networkBytesPerSecond: 0,
+    storageBytes: {},
+    cpuModels: {},
+    pciDevices: {},
+  };
+}
 
 function usageOf(partial: Partial<Usage>): Usage {
   return {
@@ -58,6 +70,8 @@ const usage = usageOf({
       swapBytes: 512 * MiB,
       networkBytesPerSecond: 100 * MiB,
       storageBytes: {},
+      cpuModels: {},
+      pciDevices: {},
     },
     pve2: {
       cores: 4,
@@ -65,6 +79,8 @@ const usage = usageOf({
       swapBytes: 0,
       networkBytesPerSecond: 50 * MiB,
       storageBytes: {},
+      cpuModels: {},
+      pciDevices: {},
     },
   },
 });
@@ -246,6 +262,8 @@ describe('approveChange', () => {
               swapBytes: used,
               networkBytesPerSecond: used,
               storageBytes: { tank: used },
+              cpuModels: {},
+              pciDevices: {},
             },
           },
         });
@@ -302,8 +320,34 @@ describe('addDeltas and applyDelta', () => {
       swapBytes: GiB,
       networkBytesPerSecond: 0,
       storageBytes: { tank: -4 * GiB },
+      cpuModels: {},
+      pciDevices: {},
     });
     expect(after.perNode.pve1).toEqual(usage.perNode.pve1);
+  });
+
+  it("applies list items to the global counts and to the change's node only", () => {
+    const withItems = usageOf({
+      cpuModels: { host: 2 },
+      pciDevices: { 'mapping:gpu-a': 1 },
+      perNode: {
+        pve1: { ...emptyNode(), cpuModels: { host: 1 }, pciDevices: { 'mapping:gpu-a': 1 } },
+        pve2: { ...emptyNode(), cpuModels: { host: 1 } },
+      },
+    });
+
+    const after = applyDelta(withItems, {
+      node: 'pve2',
+      cpuModels: { host: -1, kvm64: 1 },
+      pciDevices: { 'mapping:gpu-a': 1, 'host:0000:01:00.0': 1 },
+    });
+
+    expect(after.cpuModels).toEqual({ host: 1, kvm64: 1 });
+    expect(after.pciDevices).toEqual({ 'mapping:gpu-a': 2, 'host:0000:01:00.0': 1 });
+    expect(after.perNode.pve2?.cpuModels).toEqual({ host: 0, kvm64: 1 });
+    expect(after.perNode.pve2?.pciDevices).toEqual({ 'mapping:gpu-a': 1, 'host:0000:01:00.0': 1 });
+    expect(after.perNode.pve1).toEqual(withItems.perNode.pve1);
+    expect(withItems.perNode.pve2?.pciDevices).toEqual({});
   });
 });
 

@@ -90,7 +90,8 @@ export function approveChange(limits: UserLimits, usage: Usage, change: Resource
 
   for (const { field, resource, label } of listResources) {
     const rules = field === 'cpuModels' ? limits.cpuModels : limits.pciDevices;
-    items.push(...listDecisionItems(resource, label, rules, usage[field], change[field] ?? {}));
+    const used = { total: usage[field], node: change.node, onNode: onNode?.[field] ?? {} };
+    items.push(...listDecisionItems(resource, label, rules, used, change[field] ?? {}));
   }
 
   const shortfalls: QuotaShortfall[] = [];

@@ -95,6 +95,11 @@ export function checkUsage(usage: Usage): void {
     for (const [item, count] of Object.entries(usage[field])) {
       whole(count, `${label} ${item} in use`);
     }
+    for (const [node, counts] of Object.entries(usage.perNode)) {
+      for (const [item, count] of Object.entries(counts[field])) {
+        whole(count, `${label} ${item} in use on ${node}`);
+      }
+    }
   }
 }
 
@@ -115,5 +120,8 @@ export function checkLimits(limits: UserLimits): void {
   }
   for (const rule of [...limits.cpuModels, ...limits.pciDevices]) {
     whole(rule.max, `The limit for ${rule.match}`);
+    for (const [node, value] of Object.entries(rule.perNode ?? {})) {
+      whole(value, `The limit for ${rule.match} on ${node}`);
+    }
   }
 }

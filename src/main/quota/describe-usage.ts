@@ -1,14 +1,14 @@
 import type { QuotaResource } from '../../shared/contract';
-import { checkLimits, checkUsage, numericResources } from './checks';
+import { checkLimits, checkUsage, listResources, numericResources } from './checks';
 import { own, type ListLimit, type UserLimits } from './limits';
-import { countMatching } from './list-limits';
+import { countMatching, listRuleLabel } from './list-limits';
 import { compileMatcher } from './match';
 import type { QuantityUnit } from './units';
 import type { Usage } from './usage';
 
 // Usage as rows against the limits, for the quota panel and the admin view: each numeric
 // resource, each per-node limit, each storage the policy names or the user fills, and each
-// CPU-model and PCI entry. The rows are what "over quota" is read from.
+// CPU-model and PCI entry with its per-node limits. The rows are what "over quota" is read from.
 
 /** One row per resource that is limited or used, in a stable order. */
 export function describeUsage(limits: UserLimits, usage: Usage): QuotaResource[] {
@@ -43,8 +43,10 @@ export function describeUsage(limits: UserLimits, usage: Usage): QuotaResource[]
     }
   }
 
-  rows.push(...listRows('cpuModel', 'CPU model', limits.cpuModels, usage.cpuModels));
-  rows.push(...listRows('pci', 'PCI', limits.pciDevices, usage.pciDevices));
+  for (const { field, resource, label } of listResources) {
+    const rules = field === 'cpuModels' ? limits.cpuModels : limits.pciDevices;
+    rows.push(...listRows(resource, label, rules, usage, field));
+  }
   return rows;
 }
 
@@ -53,22 +55,28 @@ export function overQuota(rows: readonly QuotaResource[]): string[] {
   return rows.filter((r) => r.limit !== null && r.used > r.limit).map((r) => r.resource);
 }
 
+/** A row per entry, each followed by its per-node rows, then a row per item no entry allows. */
 function listRows(
   resource: string,
   label: string,
   rules: readonly ListLimit[],
-  counts: Readonly<Record<string, number>>,
+  usage: Usage,
+  field: 'cpuModels' | 'pciDevices',
 ): QuotaResource[] {
   if (rules.length === 0) return [];
-  const rows = rules.map((rule) =>
-    row(
-      `${resource}:${rule.match}`,
-      rule.label ?? `${label} ${rule.match}`,
-      'count',
-      countMatching(rule, counts),
-      rule.max,
-    ),
-  );
+  const counts = usage[field];
+  const rows: QuotaResource[] = [];
+  for (const rule of rules) {
+    const id = `${resource}:${rule.match}`;
+    const title = listRuleLabel(label, rule);
+    rows.push(row(id, title, 'count', countMatching(rule, counts), rule.max));
+    const perNode = rule.perNode ?? {};
+    for (const node of Object.keys(perNode).sort()) {
+      const used = countMatching(rule, own(usage.perNode, node)?.[field] ?? {});
+      const limit = own(perNode, node) ?? null;
+      rows.push(row(`${id}@${node}`, `${title} on ${node}`, 'count', used, limit));
+    }
+  }
   const matchers = rules.map((rule) => compileMatcher(rule.match));
   for (const name of Object.keys(counts).sort()) {
     if (matchers.some((matches) => matches(name))) continue;

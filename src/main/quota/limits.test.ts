@@ -257,3 +257,61 @@ describe('installation media allow lists', () => {
     ]);
   });
 });
+
+describe('per-node limits of list entries', () => {
+  const policy = policyOf({
+    users: {
+      'alice@pve': {
+        pools: ['gpu'],
+        pci: [{ match: 'mapping:gpu-*', max: 2, perNode: { pve1: 1 } }],
+      },
+      'bob@pve': { pools: ['gpu'] },
+    },
+    pools: {
+      gpu: { pci: [{ match: 'mapping:gpu-*', max: 4, perNode: { pve3: 4 } }] },
+    },
+    groups: {
+      a: {
+        cpuModels: [
+          { match: 'host', max: 1, perNode: { pve1: 1 }, label: 'Host CPU' },
+          { match: 'x86-64-v2*', max: 4, perNode: { pve2: 2 } },
+        ],
+      },
+      b: {
+        cpuModels: [
+          { match: 'host', max: 3, perNode: { pve2: 2 } },
+          { match: 'x86-64-v2*', max: 4, perNode: { pve1: 1 } },
+          { match: 'kvm64', max: 1 },
+        ],
+      },
+    },
+  });
+
+  it("takes the user's own entries whole, per-node limits included, over the pool's", () => {
+    expect(resolved(policy, 'alice@pve').pciDevices).toEqual([
+      { match: 'mapping:gpu-*', max: 2, perNode: { pve1: 1 } },
+    ]);
+    expect(resolved(policy, 'bob@pve').pciDevices).toEqual([
+      { match: 'mapping:gpu-*', max: 4, perNode: { pve3: 4 } },
+    ]);
+  });
+
+  it('keeps, per pattern within a level, the entry with the largest max whole', () => {
+    // host: group b's max 3 beats a's 1, and brings its own per-node limits, not a's.
+    // x86-64-v2*: equal max, so the first group by name (a) wins.
+    expect(resolved(policy, 'carol@pve', ['b', 'a']).cpuModels).toEqual([
+      { match: 'host', max: 3, perNode: { pve2: 2 }, label: 'Host CPU' },
+      { match: 'x86-64-v2*', max: 4, perNode: { pve2: 2 } },
+      { match: 'kvm64', max: 1 },
+    ]);
+  });
+
+  it('leaves perNode out of an entry that limits no node', () => {
+    const limits = resolved(
+      policyOf({ users: { 'erin@pve': { pci: [{ match: '*', max: 1, perNode: {} }] } } }),
+      'erin@pve',
+    );
+
+    expect(limits.pciDevices).toEqual([{ match: '*', max: 1 }]);
+  });
+});

@@ -32,6 +32,8 @@ export interface StorageLimit {
 export interface ListLimit {
   match: string;
   max: number;
+  /** How many matching items the guests on one node may have; absent when no node is limited. */
+  perNode?: Record<string, number>;
   /** What people see for this entry instead of the pattern (`Lab GPU`). */
   label?: string;
 }
@@ -219,17 +221,25 @@ function combine<T>(
   return undefined;
 }
 
-/** One rule per pattern: entries joined from several groups keep the largest max of a pattern. */
+/**
+ * One rule per pattern. Rules of one pattern joined from several entries of a level: the one with
+ * the largest max wins, taken whole with its per-node limits (the first of equal ones); the label
+ * is the first one given for the pattern.
+ */
 function mostGenerousRules(rules: readonly ListLimit[]): ListLimit[] {
-  const byPattern = new Map<string, number>();
+  const byPattern = new Map<string, ListLimit>();
   const labels = new Map<string, string>();
-  for (const { match, max, label } of rules) {
-    byPattern.set(match, Math.max(max, byPattern.get(match) ?? 0));
-    if (label !== undefined && !labels.has(match)) labels.set(match, label);
+  for (const rule of rules) {
+    const best = byPattern.get(rule.match);
+    if (best === undefined || rule.max > best.max) byPattern.set(rule.match, rule);
+    if (rule.label !== undefined && !labels.has(rule.match)) labels.set(rule.match, rule.label);
   }
-  return [...byPattern].map(([match, max]) => {
+  return [...byPattern.values()].map(({ match, max, perNode }) => {
+    const result: ListLimit = { match, max };
+    if (perNode !== undefined && Object.keys(perNode).length > 0) result.perNode = { ...perNode };
     const label = labels.get(match);
-    return label === undefined ? { match, max } : { match, max, label };
+    if (label !== undefined) result.label = label;
+    return result;
   });
 }
 

@@ -127,6 +127,8 @@ const patternSchema = z.string().superRefine((pattern, ctx) => {
 const listRuleSchema = z.strictObject({
   match: patternSchema,
   max: count,
+  /** Matching items the guests on one node may have; `max` still limits all nodes together. */
+  perNode: z.record(nodeKeySchema, count).optional(),
   /** Shown to people instead of the pattern. */
   label: z.string().trim().min(1).max(80).optional(),
 });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
 import { GiB, MiB } from '../../shared/units';
+import { QuotaService } from '../core/quota-service';
+import { createLogger } from '../log/logger';
 import { loadPolicyFile, parsePolicy, resolveUserLimits } from './policy';
 
 const demoPolicyFile = join(import.meta.dirname, '../../../resources/demo/policy.json');
@@ -320,6 +322,11 @@ describe('the policy documentation', () => {
     expect(carol?.memoryBytes.max).toBeNull();
     expect(carol?.cores.max).toBe(4);
     expect(carol?.pools).toEqual(['students']);
+    const alice = resolveUserLimits(result.policy, 'alice@pve', ['students']);
+    expect(alice?.pciDevices).toEqual([
+      { match: 'mapping:gpu-*', max: 2, perNode: { pve1: 1, pve2: 1 }, label: 'GPU mappings' },
+    ]);
+    expect(alice?.cpuModels[1]).toEqual({ match: 'host', max: 2, perNode: { pve2: 1 } });
   });
 });
 
@@ -357,5 +364,83 @@ describe('a list entry with a label', () => {
       used: 1,
       limit: 1,
     });
+  });
+});
+
+describe('per-node limits of list entries', () => {
+  const entryWith = (pci: unknown): unknown => ({
+    version: 1,
+    users: { 'alice@pve': { pools: ['alice'], pci } },
+  });
+
+  it('accepts perNode counts beside the global max and converts them', () => {
+    const result = parsePolicy(
+      entryWith([{ match: 'mapping:gpu-*', max: 2, perNode: { pve1: '1', pve2: 0 } }]),
+    );
+
+    expect(result.ok && result.policy.users['alice@pve']?.pci).toEqual([
+      { match: 'mapping:gpu-*', max: 2, perNode: { pve1: 1, pve2: 0 } },
+    ]);
+  });
+
+  it('keeps max required, so a rule with only per-node limits is refused', () => {
+    expect(issuesOf(entryWith([{ match: '*', perNode: { pve1: 1 } }]))).toEqual([
+      { path: 'users.alice@pve.pci.0.max', message: 'expected a whole number' },
+    ]);
+  });
+
+  it.each([
+    ['a negative count', { pve1: -1 }, 'users.alice@pve.pci.0.perNode.pve1', /^-1 is not a count/],
+    ['a fraction', { pve1: 1.5 }, 'users.alice@pve.pci.0.perNode.pve1', /^1.5 is not a count/],
+    ['a size', { pve1: '1GiB' }, 'users.alice@pve.pci.0.perNode.pve1', /is not a count/],
+    ['no number', { pve1: null }, 'users.alice@pve.pci.0.perNode.pve1', /^expected a whole/],
+    ['a bad node name', { pve_1: 1 }, 'users.alice@pve.pci.0.perNode.pve_1', /not a valid PVE/],
+    ['a reserved key', { constructor: 1 }, 'users.alice@pve.pci.0.perNode.constructor', /reserved/],
+    ['a misspelt field', undefined, 'users.alice@pve.pci.0.pernode', /check its spelling/],
+  ])('refuses %s with the path of the field', (_name, perNode, path, message) => {
+    const rule =
+      perNode === undefined ? { match: '*', max: 1, pernode: {} } : { match: '*', max: 1, perNode };
+
+    const issues = issuesOf(entryWith([rule]));
+
+    expect(issues.map((issue) => issue.path)).toEqual([path]);
+    expect(issues[0]?.message).toMatch(message);
+  });
+
+  it('refuses a __proto__ key, which zod would otherwise drop without a word', () => {
+    const text = '[{ "match": "*", "max": 1, "perNode": { "__proto__": 1, "pve1": 1 } }]';
+
+    expect(issuesOf(entryWith(JSON.parse(text)))).toEqual([
+      {
+        path: 'users.alice@pve.pci.0.perNode.__proto__',
+        message: 'is not a valid name here: this name is reserved',
+      },
+    ]);
+  });
+
+  it('keeps the previous policy when an import has a bad per-node count', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'proxdesk-policy-')), 'policy.json');
+    const previous = JSON.stringify(entryWith([{ match: 'mapping:gpu-*', max: 1 }]));
+    writeFileSync(file, previous);
+    const quota = new QuotaService({ file }, createLogger({ level: 'silent' }));
+    const bad = entryWith([{ match: 'mapping:gpu-*', max: 2, perNode: { pve1: 'one' } }]);
+
+    let refusal: unknown;
+    try {
+      quota.importPolicy(JSON.stringify(bad));
+    } catch (error) {
+      refusal = error;
+    }
+
+    expect(refusal).toBeInstanceOf(AppError);
+    expect((refusal as AppError).code).toBe('POLICY_INVALID');
+    expect((refusal as AppError).details?.fields).toEqual({
+      'users.alice@pve.pci.0.perNode.pve1':
+        '"one" is not a count; expected a whole number of 0 or more',
+    });
+    expect(quota.currentPolicy()?.users['alice@pve']?.pci).toEqual([
+      { match: 'mapping:gpu-*', max: 1 },
+    ]);
+    expect(readFileSync(file, 'utf8')).toBe(previous);
   });
 });

@@ -26,9 +26,33 @@ export interface PolicyIssue {
 export function parsePolicy(
   json: unknown,
 ): { ok: true; policy: Policy } | { ok: false; issues: PolicyIssue[] } {
+  const reserved = prototypeKeyIssues(json);
   const result = policySchema.safeParse(json);
-  if (result.success) return { ok: true, policy: result.data };
-  return { ok: false, issues: result.error.issues.flatMap(describeIssue) };
+  if (result.success && reserved.length === 0) return { ok: true, policy: result.data };
+  const issues = result.success ? [] : result.error.issues.flatMap(describeIssue);
+  return { ok: false, issues: [...issues, ...reserved] };
+}
+
+/**
+ * The `__proto__` keys of a document. JSON.parse keeps such a key as an own property, but zod's
+ * records skip it without a word, so without this check it would be dropped silently.
+ */
+function prototypeKeyIssues(json: unknown): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  const stack: Array<{ value: unknown; path: PropertyKey[] }> = [{ value: json, path: [] }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value, path } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) {
+      issues.push({
+        path: joinPath([...path, '__proto__']),
+        message: 'is not a valid name here: this name is reserved',
+      });
+    }
+    for (const [key, child] of Object.entries(value))
+      stack.push({ value: child, path: [...path, key] });
+  }
+  return issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Reads and validates a policy file; throws AppError POLICY_INVALID listing every bad field. */

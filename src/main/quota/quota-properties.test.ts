@@ -29,6 +29,13 @@ const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
   fc.option(arb, { nil: undefined });
 const perNode = (max: number) =>
   maybe(fc.record({ pve1: fc.integer({ min: 0, max }) }, { requiredKeys: [] }));
+/** Per-node counts of a list entry, for either node or both. */
+const listPerNode = maybe(
+  fc.record(
+    { pve1: fc.integer({ min: 0, max: 3 }), pve2: fc.integer({ min: 0, max: 3 }) },
+    { requiredKeys: [] },
+  ),
+);
 
 /** A random policy entry with global and per-node limits, storage and list entries. */
 const entryArb = fc.record({
@@ -40,6 +47,7 @@ const entryArb = fc.record({
     fc.record({
       match: fc.constantFrom('x86-64-v2*', 'host', '*'),
       max: fc.integer({ min: 0, max: 4 }),
+      perNode: listPerNode,
     }),
     { maxLength: 2 },
   ),
@@ -47,6 +55,7 @@ const entryArb = fc.record({
     fc.record({
       match: fc.constantFrom('mapping:gpu-*', 'host:*', '/^mapping:/'),
       max: fc.integer({ min: 0, max: 3 }),
+      perNode: listPerNode,
     }),
     { maxLength: 2 },
   ),
@@ -236,45 +245,117 @@ describe('quota engine properties over random policies', () => {
         }),
         async (s, entry, specs, requests) => {
           const limits = limitsOf(entry);
-          let cluster = computeUsage(limits, guestsOf(specs));
-          const start = levels(limits, cluster);
-          let clock = 0;
-          const cache = new SnapshotCache<Usage>(10_000, () => clock);
-          const book = new ReservationBook(() => cache.invalidate());
-          const violations: string[] = [];
-          const check = (): void => {
-            for (const [resource, now] of levels(limits, cluster)) {
-              const before = start.get(resource);
-              if (now.limit === null || before === undefined || before.used > now.limit) continue;
-              if (now.used > now.limit) violations.push(`${resource}: ${now.used} > ${now.limit}`);
-            }
-          };
-          // Reading the cluster takes a round trip, during which other commits may finish.
-          const readCluster = (): Promise<Usage> =>
-            s.schedule(Promise.resolve(), 'read configs').then(() => cluster);
 
-          const run = async ({ change, committed }: (typeof requests)[number]): Promise<void> => {
-            const release = await book.withUserLock(user, async () => {
-              const pending = book.pending(user);
-              const usage = await cache.get(user, readCluster);
-              const decision = approveChange(limits, usageWithPending(usage, pending), change);
-              return decision.approved ? book.reserve(user, change) : null;
-            });
-            if (release === null) return;
-            await s.schedule(Promise.resolve(), 'PVE answers');
-            if (committed) cluster = applyDelta(cluster, change);
-            clock += 1;
-            release();
-            check();
-          };
+          const outcome = await interleave(
+            s,
+            limits,
+            computeUsage(limits, guestsOf(specs)),
+            requests,
+          );
 
-          await s.waitFor(Promise.all(requests.map(run)));
+          expect(outcome).toEqual({ violations: [], pending: [] });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 
-          expect(violations).toEqual([]);
-          expect(book.pending(user)).toEqual([]);
+  it('never lets concurrent PCI attaches and detaches overspend a per-node entry', async () => {
+    const pciEntry = fc.record({
+      match: fc.constantFrom('mapping:gpu-*', 'host:*', '/^mapping:/'),
+      max: fc.integer({ min: 0, max: 6 }),
+      perNode: fc.record({ pve1: fc.integer({ min: 0, max: 3 }) }),
+    });
+    const attach: fc.Arbitrary<ResourceDelta> = fc.record({
+      node: fc.constantFrom(...nodes),
+      pciDevices: fc.dictionary(fc.constantFrom(...devices), fc.integer({ min: -1, max: 2 }), {
+        minKeys: 1,
+        maxKeys: 2,
+      }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        entryArb,
+        fc.array(pciEntry, { minLength: 1, maxLength: 2 }),
+        fc.array(guestArb, { maxLength: 6 }),
+        fc.array(fc.record({ change: attach, committed: fc.boolean() }), {
+          minLength: 2,
+          maxLength: 8,
+        }),
+        async (s, entry, pci, specs, requests) => {
+          const limits = limitsOf({ ...entry, pci });
+          const cluster = computeUsage(limits, guestsOf(specs));
+          const nodeRows = [...levels(limits, cluster).keys()].filter((r) =>
+            /^pci:.*@pve1$/.test(r),
+          );
+
+          const outcome = await interleave(s, limits, cluster, requests);
+
+          expect(nodeRows).toHaveLength(limits.pciDevices.length);
+          expect(outcome).toEqual({ violations: [], pending: [] });
         },
       ),
       { numRuns: 200 },
     );
   });
 });
+
+/**
+ * Runs the requests at once, each priced under the user's lock from the warm snapshot with the
+ * reservations added, the way the core does, in the order the scheduler picks. Returns every
+ * limit that held at the start and was exceeded after some commit (and per-node list counts that
+ * stopped adding up to the global ones), and what is still reserved.
+ */
+async function interleave(
+  s: fc.Scheduler,
+  limits: UserLimits,
+  initial: Usage,
+  requests: readonly { change: ResourceDelta; committed: boolean }[],
+): Promise<{ violations: string[]; pending: ResourceDelta[] }> {
+  let cluster = initial;
+  const start = levels(limits, cluster);
+  let clock = 0;
+  const cache = new SnapshotCache<Usage>(10_000, () => clock);
+  const book = new ReservationBook(() => cache.invalidate());
+  const violations: string[] = [];
+  const check = (): void => {
+    for (const [resource, now] of levels(limits, cluster)) {
+      const before = start.get(resource);
+      if (now.limit === null || before === undefined || before.used > now.limit) continue;
+      if (now.used > now.limit) violations.push(`${resource}: ${now.used} > ${now.limit}`);
+    }
+    // Per-node list counts are what per-node entries are priced from; they must add up.
+    for (const field of ['cpuModels', 'pciDevices'] as const) {
+      const sums = new Map<string, number>();
+      for (const counts of Object.values(cluster.perNode)) {
+        for (const [item, n] of Object.entries(counts[field]))
+          sums.set(item, (sums.get(item) ?? 0) + n);
+      }
+      for (const [item, n] of Object.entries(cluster[field])) {
+        if ((sums.get(item) ?? 0) !== n) violations.push(`${field} ${item}: nodes do not add up`);
+      }
+    }
+  };
+  // Reading the cluster takes a round trip, during which other commits may finish.
+  const readCluster = (): Promise<Usage> =>
+    s.schedule(Promise.resolve(), 'read configs').then(() => cluster);
+
+  const run = async ({ change, committed }: (typeof requests)[number]): Promise<void> => {
+    const release = await book.withUserLock(user, async () => {
+      const pending = book.pending(user);
+      const usage = await cache.get(user, readCluster);
+      const decision = approveChange(limits, usageWithPending(usage, pending), change);
+      return decision.approved ? book.reserve(user, change) : null;
+    });
+    if (release === null) return;
+    await s.schedule(Promise.resolve(), 'PVE answers');
+    if (committed) cluster = applyDelta(cluster, change);
+    clock += 1;
+    release();
+    check();
+  };
+
+  await s.waitFor(Promise.all(requests.map(run)));
+  return { violations, pending: [...book.pending(user)] };
+}

@@ -18,7 +18,14 @@ function limitsWith(json: Record<string, unknown>): UserLimits {
 }
 
 function usageOf(cores: number, coresOnPve1: number, tankBytes: number): Usage {
-  const node = { memoryBytes: 0, swapBytes: 0, networkBytesPerSecond: 0, storageBytes: {} };
+  const node = {
+    memoryBytes: 0,
+    swapBytes: 0,
+    networkBytesPerSecond: 0,
+    storageBytes: {},
+    cpuModels: {},
+    pciDevices: {},
+  };
   return {
     cores,
     memoryBytes: 0,

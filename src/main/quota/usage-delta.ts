@@ -44,6 +44,8 @@ export function applyDelta(usage: Usage, delta: ResourceDelta): Usage {
     swapBytes: before?.swapBytes ?? 0,
     networkBytesPerSecond: before?.networkBytesPerSecond ?? 0,
     storageBytes: addRecords(before?.storageBytes ?? {}, storage),
+    cpuModels: addRecords(before?.cpuModels ?? {}, delta.cpuModels ?? {}),
+    pciDevices: addRecords(before?.pciDevices ?? {}, delta.pciDevices ?? {}),
   };
   const result: Usage = {
     ...usage,

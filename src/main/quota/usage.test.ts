@@ -116,7 +116,7 @@ describe("computeUsage on the demo scenario's guests of alice", () => {
     expect(usage.storageBytes.tank).toBe(84 * GiB);
   });
 
-  it('splits cores, memory, swap, network and storage by node', () => {
+  it('splits cores, memory, swap, network, storage and list items by node', () => {
     expect(usage.perNode).toEqual({
       pve1: {
         cores: 3,
@@ -125,6 +125,9 @@ describe("computeUsage on the demo scenario's guests of alice", () => {
         networkBytesPerSecond: 100 * MiB,
         // 32G + 528K (efidisk) + 8G rootfs; tank: the container's 20G mount point.
         storageBytes: { 'local-lvm': 40 * GiB + 528 * KiB, tank: 20 * GiB },
+        // The container has no CPU model; the VM has no `cpu`, so it runs the default.
+        cpuModels: { kvm64: 1 },
+        pciDevices: {},
       },
       pve2: {
         cores: 4,
@@ -132,6 +135,8 @@ describe("computeUsage on the demo scenario's guests of alice", () => {
         swapBytes: 0,
         networkBytesPerSecond: 26_738_688,
         storageBytes: { 'local-lvm': 24 * GiB, tank: 64 * GiB },
+        cpuModels: { kvm64: 1 },
+        pciDevices: {},
       },
     });
   });
@@ -304,5 +309,79 @@ describe('computeUsage', () => {
         },
       ),
     );
+  });
+});
+
+describe('computeUsage of list items per node', () => {
+  const limits = limitsWith({ pci: [{ match: '*', max: 10, perNode: { pve1: 2 } }] });
+  // A small GPU lab, with configs as PVE returns them.
+  const guests: GuestForUsage[] = [
+    guest(100, 'qemu', {
+      cpu: 'x86-64-v2-AES',
+      hostpci0: 'mapping=gpu-a100,pcie=1',
+      hostpci1: 'host=01:00.0;02:00.0,pcie=1,x-vga=1',
+    }),
+    guest(101, 'qemu', { cpu: 'cputype=host,flags=+aes', hostpci0: '0000:01:00.1' }),
+    guest(102, 'qemu', { hostpci3: 'mapping=gpu-a100' }, 'pve2'),
+    guest(103, 'qemu', { cpu: 'host', hostpci0: 'host=81:00.0;81:00.1' }, 'pve2'),
+    guest(200, 'lxc', { cores: 1, memory: 512, swap: 0 }, 'pve3'),
+    { ...guest(104, 'qemu', { cpu: 'host', hostpci0: 'mapping=gpu-a100' }, 'pve1'), pool: 'x' },
+  ];
+
+  it("counts each model and each device of a multi-device slot on the guest's node", () => {
+    const usage = computeUsage(limits, guests);
+
+    expect(usage.perNode.pve1?.cpuModels).toEqual({ host: 1, 'x86-64-v2-AES': 1 });
+    expect(usage.perNode.pve1?.pciDevices).toEqual({
+      'host:0000:01:00.0': 1,
+      'host:0000:01:00.1': 1,
+      'host:0000:02:00.0': 1,
+      'mapping:gpu-a100': 1,
+    });
+    expect(usage.perNode.pve2?.cpuModels).toEqual({ host: 1, kvm64: 1 });
+    expect(usage.perNode.pve2?.pciDevices).toEqual({
+      'host:0000:81:00.0': 1,
+      'host:0000:81:00.1': 1,
+      'mapping:gpu-a100': 1,
+    });
+    // A container has neither a CPU model nor PCI devices.
+    expect(usage.perNode.pve3?.cpuModels).toEqual({});
+    expect(usage.perNode.pve3?.pciDevices).toEqual({});
+    expect(usage.pciDevices['mapping:gpu-a100']).toBe(2);
+    expect(usage.problems).toEqual([]);
+  });
+
+  it('adds up, node by node, to the global counts', () => {
+    const usage = computeUsage(limits, guests);
+    const sum = (field: 'cpuModels' | 'pciDevices'): Record<string, number> => {
+      const total: Record<string, number> = {};
+      for (const node of Object.values(usage.perNode)) {
+        for (const [item, count] of Object.entries(node[field])) {
+          total[item] = (total[item] ?? 0) + count;
+        }
+      }
+      return total;
+    };
+
+    expect(sum('cpuModels')).toEqual(usage.cpuModels);
+    expect(sum('pciDevices')).toEqual(usage.pciDevices);
+  });
+
+  it('leaves an unreadable slot out of its node and reports it', () => {
+    const usage = computeUsage(limits, [
+      guest(100, 'qemu', { hostpci0: 'host=01:00.0;zz:00.0', hostpci1: 'mapping=gpu-b' }, 'pve2'),
+    ]);
+
+    expect(usage.perNode.pve2?.pciDevices).toEqual({ 'mapping:gpu-b': 1 });
+    expect(usage.problems).toEqual([
+      { vmid: 100, key: 'hostpci0', reason: '"zz:00.0" is not a PCI device id' },
+    ]);
+  });
+
+  it('keeps item names such as constructor as plain counts', () => {
+    const usage = computeUsage(limits, [guest(100, 'qemu', { cpu: 'constructor' })]);
+
+    expect(usage.perNode.pve1?.cpuModels).toEqual({ constructor: 1 });
+    expect(Object.getPrototypeOf(usage.perNode.pve1?.cpuModels)).toBe(Object.prototype);
   });
 });

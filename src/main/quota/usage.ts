@@ -28,10 +28,14 @@ export interface NodeUsage {
   networkBytesPerSecond: number;
   /** Bytes per storage of the volumes of this node's guests (see computeUsage for shared ones). */
   storageBytes: Record<string, number>;
+  /** This node's guests per CPU model. */
+  cpuModels: Record<string, number>;
+  /** PCI devices and mappings of this node's guests, per item. */
+  pciDevices: Record<string, number>;
 }
 
 /** The numeric part of one guest's or one node's usage. */
-type NumericUsage = Omit<NodeUsage, 'storageBytes'>;
+type NumericUsage = Omit<NodeUsage, 'storageBytes' | 'cpuModels' | 'pciDevices'>;
 
 /** What a user's guests use, in base units, with the config values that could not be counted. */
 export interface Usage {
@@ -82,6 +86,7 @@ export function computeUsage(
   const volumes = new Map<string, { storage: string; node: string; sizeBytes: number }>();
   const cpuModels = new Map<string, number>();
   const pciDevices = new Map<string, number>();
+  const nodeLists = new Map<string, ListCounts>();
 
   for (const guest of guests) {
     if (guest.pool === null || !limits.pools.includes(guest.pool)) continue;
@@ -103,8 +108,15 @@ export function computeUsage(
 
     const items = readGuestListItems(guest.type, guest.config, limits.unset.qemuCpuModel);
     for (const { key, reason } of items.problems) problem(key, reason);
-    if (items.cpuModel !== null) increment(cpuModels, items.cpuModel);
-    for (const device of items.pciDevices) increment(pciDevices, device);
+    const onNode = listsOf(nodeLists, guest.node);
+    if (items.cpuModel !== null) {
+      increment(cpuModels, items.cpuModel);
+      increment(onNode.cpuModels, items.cpuModel);
+    }
+    for (const device of items.pciDevices) {
+      increment(pciDevices, device);
+      increment(onNode.pciDevices, device);
+    }
 
     const { volumes: found, problems } = parseGuestVolumes(guest.type, guest.config);
     for (const { key, reason } of problems) problem(key, reason);
@@ -137,8 +149,11 @@ export function computeUsage(
   usage.pciDevices = sortedRecord(pciDevices);
   // Sorted keys everywhere, so even the serialised usage does not depend on the order of guests.
   usage.storageBytes = sortedRecord(new Map(Object.entries(usage.storageBytes)));
-  for (const counts of Object.values(usage.perNode)) {
+  for (const [name, counts] of Object.entries(usage.perNode)) {
     counts.storageBytes = sortedRecord(new Map(Object.entries(counts.storageBytes)));
+    const lists = nodeLists.get(name);
+    counts.cpuModels = sortedRecord(lists?.cpuModels ?? new Map());
+    counts.pciDevices = sortedRecord(lists?.pciDevices ?? new Map());
   }
   usage.perNode = Object.fromEntries(
     Object.entries(usage.perNode).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
@@ -148,7 +163,30 @@ export function computeUsage(
 }
 
 function emptyNode(): NodeUsage {
-  return { cores: 0, memoryBytes: 0, swapBytes: 0, networkBytesPerSecond: 0, storageBytes: {} };
+  return {
+    cores: 0,
+    memoryBytes: 0,
+    swapBytes: 0,
+    networkBytesPerSecond: 0,
+    storageBytes: {},
+    cpuModels: {},
+    pciDevices: {},
+  };
+}
+
+/** The list items counted on one node, while usage is being computed. */
+interface ListCounts {
+  cpuModels: Map<string, number>;
+  pciDevices: Map<string, number>;
+}
+
+function listsOf(byNode: Map<string, ListCounts>, node: string): ListCounts {
+  let lists = byNode.get(node);
+  if (lists === undefined) {
+    lists = { cpuModels: new Map(), pciDevices: new Map() };
+    byNode.set(node, lists);
+  }
+  return lists;
 }
 
 function increment(counts: Map<string, number>, key: string): void {

@@ -28,9 +28,11 @@ export const pciHandlers: HandlerGroup<
         throw error;
       }),
     ]);
-    const used = usageWithPending(snapshot.usage, context.reservations.pending(userid)).pciDevices;
+    // With the attaches still being made, and per node, so `left` is what an attach there gets.
+    const usage = usageWithPending(snapshot.usage, context.reservations.pending(userid));
+    const rules = snapshot.limits.pciDevices;
     return {
-      devices: availablePci(input.node, devices ?? [], mappings, snapshot.limits.pciDevices, used),
+      devices: availablePci(input.node, devices ?? [], mappings, rules, usage),
       hostDevicesReadable: devices !== null,
     };
   },

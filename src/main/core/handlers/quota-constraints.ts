@@ -1,5 +1,14 @@
-import type { MediaRule } from '../../quota/limits';
+import type { ListLimit, MediaRule } from '../../quota/limits';
 import type { HandlerGroup } from '../context';
+
+/** A list entry as the forms read it; `perNode` is empty when the entry limits no node. */
+function listRuleOut(rule: ListLimit): {
+  match: string;
+  max: number;
+  perNode: Record<string, number>;
+} {
+  return { match: rule.match, max: rule.max, perNode: { ...rule.perNode } };
+}
 
 function mediaRulesOut(
   rules: readonly MediaRule[] | null,
@@ -28,8 +37,8 @@ export const quotaConstraintHandlers: HandlerGroup<'quota:constraints'> = {
         description: template.description,
         cost: { ...template.cost, storageBytes: { ...template.cost.storageBytes } },
       })),
-      cpuModels: limits.cpuModels.map((rule) => ({ ...rule })),
-      pciDevices: limits.pciDevices.map((rule) => ({ ...rule })),
+      cpuModels: limits.cpuModels.map(listRuleOut),
+      pciDevices: limits.pciDevices.map(listRuleOut),
       isoImages: mediaRulesOut(limits.isoImages),
       containerTemplates: mediaRulesOut(limits.containerTemplates),
     };

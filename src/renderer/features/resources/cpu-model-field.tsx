@@ -3,7 +3,8 @@ import { useId, type ReactNode } from 'react';
 import type { UseFormReturn } from 'react-hook-form';
 import { FieldError } from '../../components/field-error';
 import { quotaConstraintsQuery } from '../disk-slots/use-disk-slots';
-import { cpuModelHint, cpuModelOptions } from './cpu-model-options';
+import { quotaUsageQuery } from '../quota/quota-queries';
+import { cpuModelHint, cpuModelLabel, cpuModelOptions } from './cpu-model-options';
 import type { ResourcesFormValues } from './resources-form-schema';
 
 /** Props of the CPU model select. */
@@ -11,6 +12,8 @@ export interface CpuModelFieldProps {
   form: UseFormReturn<ResourcesFormValues>;
   /** The VM's model; null when it runs PVE's default. */
   current: string | null;
+  /** The node the VM runs on, whose per-node limits apply to a new model. */
+  node: string;
   disabled: boolean;
   onChange: () => void;
 }
@@ -19,12 +22,15 @@ export interface CpuModelFieldProps {
 export function CpuModelField({
   form,
   current,
+  node,
   disabled,
   onChange,
 }: CpuModelFieldProps): ReactNode {
   const id = useId();
   const constraints = useQuery(quotaConstraintsQuery());
-  const options = cpuModelOptions(constraints.data?.cpuModels ?? [], current);
+  const usage = useQuery(quotaUsageQuery());
+  const room = { node, used: usage.data?.resources ?? null };
+  const options = cpuModelOptions(constraints.data?.cpuModels ?? [], current, room);
   const error = form.formState.errors.cpuType?.message;
   const hint = constraints.isPending
     ? 'Reading which CPU models the lab policy allows…'
@@ -45,9 +51,9 @@ export function CpuModelField({
         {...form.register('cpuType', { onChange })}
       >
         {current === null ? <option value="">PVE default (no model set)</option> : null}
-        {options.models.map((model) => (
-          <option key={model} value={model}>
-            {model === current ? `${model} (current)` : model}
+        {options.models.map((choice) => (
+          <option key={choice.model} value={choice.model} disabled={!choice.available}>
+            {cpuModelLabel(choice, current)}
           </option>
         ))}
       </select>

@@ -1,18 +1,40 @@
 // The CPU models the resources dialog offers. A policy rule names models by pattern (`x86-64-v2*`,
 // `/^EPYC/`), and a pattern cannot be listed as choices; only a rule that names one model exactly
 // can. So the dialog offers those models and the VM's current one, and names the patterns so the
-// user knows what else the policy allows.
+// user knows what else the policy allows. A named model whose rule has no room left for one more
+// guest, in all or on the VM's node, is shown but cannot be chosen, with the reason.
 
 /** A `cpuModels` rule of the policy as `quota:constraints` gives it. */
 export interface CpuModelRule {
   match: string;
   max: number;
+  /** Guests per node that may use a matching model; a node not named is limited by max alone. */
+  perNode: Readonly<Record<string, number>>;
+}
+
+/** A row of `quota:usage`: what a resource (`cpuModel:host`, `cpuModel:host@pve1`) has used. */
+export interface UsedRow {
+  resource: string;
+  used: number;
+}
+
+/** Where the VM runs and what its user's guests use; `used` is null while it is not known. */
+export interface CpuModelRoom {
+  node: string;
+  used: readonly UsedRow[] | null;
+}
+
+/** One model of the select; `reason` says why an unavailable one cannot be chosen. */
+export interface CpuModelChoice {
+  model: string;
+  available: boolean;
+  reason: string | null;
 }
 
 /** What the CPU model select offers, and the rules it could not list. */
 export interface CpuModelOptions {
   /** The current model first, then each model a rule names exactly, in the policy's order. */
-  models: string[];
+  models: CpuModelChoice[];
   /** The patterns that allow further models, for the hint under the field. */
   patterns: string[];
   /** Whether the policy limits CPU models at all; with no rule, every model is allowed. */
@@ -26,14 +48,46 @@ const exactName = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 export function cpuModelOptions(
   rules: readonly CpuModelRule[],
   current: string | null,
+  room: CpuModelRoom,
 ): CpuModelOptions {
   const named = rules
     // A rule with max 0 forbids its model, so offering it could only be refused.
-    .filter((rule) => exactName.test(rule.match) && rule.max > 0)
-    .map((rule) => rule.match);
+    .filter((rule) => exactName.test(rule.match) && rule.max > 0);
   const patterns = rules.filter((rule) => !exactName.test(rule.match)).map((rule) => rule.match);
-  const models = [...new Set([...(current === null ? [] : [current]), ...named])];
+  const models: CpuModelChoice[] = [];
+  if (current !== null) models.push({ model: current, available: true, reason: null });
+  for (const rule of named) {
+    if (models.some((choice) => choice.model === rule.match)) continue;
+    const reason = noRoomReason(rule, room);
+    models.push({ model: rule.match, available: reason === null, reason });
+  }
   return { models, patterns: [...new Set(patterns)], limited: rules.length > 0 };
+}
+
+/**
+ * Why one more guest may not use a rule's model on `room.node`, or null when it may. Usage that is
+ * not known yet counts as none: the preview, priced by main, still has the last word.
+ */
+function noRoomReason(rule: CpuModelRule, room: CpuModelRoom): string | null {
+  const nodeLimit = Object.hasOwn(rule.perNode, room.node) ? rule.perNode[room.node] : undefined;
+  if (nodeLimit === 0) return `not allowed on ${room.node}`;
+  const resource = `cpuModel:${rule.match}`;
+  if (nodeLimit !== undefined) {
+    const usedOnNode = usedOf(room.used, `${resource}@${room.node}`);
+    if (usedOnNode >= nodeLimit) return `${usedOnNode} of ${nodeLimit} used on ${room.node}`;
+  }
+  const used = usedOf(room.used, resource);
+  return used >= rule.max ? `${used} of ${rule.max} used` : null;
+}
+
+function usedOf(rows: readonly UsedRow[] | null, resource: string): number {
+  return rows?.find((row) => row.resource === resource)?.used ?? 0;
+}
+
+/** What one option of the select reads: the model, marked current, or with why it is not offered. */
+export function cpuModelLabel(choice: CpuModelChoice, current: string | null): string {
+  if (choice.model === current) return `${choice.model} (current)`;
+  return choice.reason === null ? choice.model : `${choice.model} (${choice.reason})`;
 }
 
 /** The hint under the select: what the list is, and what it leaves out. */

@@ -182,6 +182,7 @@ export function ResourcesDialog({ detail, onClose }: ResourcesDialogProps): Reac
             <CpuModelField
               form={form}
               current={detail.cpuType}
+              node={detail.node}
               disabled={change.isPending}
               onChange={edited}
             />

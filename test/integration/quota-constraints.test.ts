@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../src/main/quota/policy';
+import { cpuModelOptions } from '../../src/renderer/features/resources/cpu-model-options';
+import { demoPolicyPath, startLab, type Lab } from './lab';
+
+// Alice's CPU-model and PCI entries with per-node limits, as the forms read them from
+// quota:constraints, and the CPU models the resources dialog offers from them. Her VM 100 and the
+// extra VM 102 run on pve1, VM 101 on pve2; VM 102 runs x86-64-v3, the others x86-64-v2-AES.
+
+const rawDevices = '/^host:0000:0[13]:00\\.[0-7]$/';
+
+function policyWithPerNodeLists(): NonNullable<Parameters<typeof startLab>[1]>['policy'] {
+  const demo = JSON.parse(readFileSync(demoPolicyPath, 'utf8')) as {
+    users: Record<string, Record<string, unknown>>;
+  };
+  demo.users['alice@pve'] = {
+    ...demo.users['alice@pve'],
+    cpuModels: [
+      { match: 'x86-64-v2*', max: 3 },
+      { match: 'x86-64-v3', max: 3, perNode: { pve1: 1 } },
+      { match: 'host', max: 2, perNode: { pve1: 0 } },
+    ],
+    pci: [{ match: rawDevices, max: 2, perNode: { pve1: 1 }, label: 'Lab devices' }],
+  };
+  const parsed = parsePolicy(demo);
+  if (!parsed.ok) throw new Error('the policy with per-node list limits is not valid');
+  return parsed.policy;
+}
+
+function userIndex(lab: Lab, userid: string): number {
+  const index = lab.sim.users.findIndex((user) => user.userid === userid);
+  if (index < 0) throw new Error(`the scenario has no ${userid}`);
+  return index;
+}
+
+/** The resources that a preview of a CPU model change finds no room for. */
+async function refusedCpuModel(lab: Lab, vm: object, cpuType: string): Promise<string[]> {
+  const preview = await lab.call('quota:preview', { kind: 'instance:resources', ...vm, cpuType });
+  return preview.items.filter((item) => !item.fits).map((item) => item.resource);
+}
+
+describe('quota:constraints with per-node list limits', () => {
+  let lab: Lab;
+
+  beforeEach(async () => {
+    lab = await startLab({}, { policy: policyWithPerNodeLists() });
+    lab.sim.state.instances.set(102, {
+      vmid: 102,
+      type: 'qemu',
+      node: 'pve1',
+      name: 'alice-extra',
+      status: 'stopped',
+      pool: 'alice',
+      config: { cores: 1, cpu: 'x86-64-v3', memory: '512', name: 'alice-extra', ostype: 'l26' },
+      startedAtSeconds: null,
+    });
+    await lab.signIn(userIndex(lab, 'alice@pve'));
+  });
+  afterEach(async () => {
+    expect(lab.sim.schemaViolations).toEqual([]);
+    await lab.close();
+  });
+
+  it('gives every CPU-model and PCI entry with its per-node limits', async () => {
+    const constraints = await lab.call('quota:constraints');
+
+    expect(constraints.cpuModels).toEqual([
+      { match: 'x86-64-v2*', max: 3, perNode: {} },
+      { match: 'x86-64-v3', max: 3, perNode: { pve1: 1 } },
+      { match: 'host', max: 2, perNode: { pve1: 0 } },
+    ]);
+    expect(constraints.pciDevices).toEqual([{ match: rawDevices, max: 2, perNode: { pve1: 1 } }]);
+  });
+
+  it("offers a VM on pve1 no model pve1's limits leave no room for, as its preview refuses", async () => {
+    const constraints = await lab.call('quota:constraints');
+    const usage = await lab.call('quota:usage');
+    const vm = { node: 'pve1', type: 'qemu', vmid: 100 };
+
+    const options = cpuModelOptions(constraints.cpuModels, 'x86-64-v2-AES', {
+      node: 'pve1',
+      used: usage.resources,
+    });
+
+    expect(options.models).toEqual([
+      { model: 'x86-64-v2-AES', available: true, reason: null },
+      { model: 'x86-64-v3', available: false, reason: '1 of 1 used on pve1' },
+      { model: 'host', available: false, reason: 'not allowed on pve1' },
+    ]);
+    expect(await refusedCpuModel(lab, vm, 'x86-64-v3')).toEqual(['cpuModel:x86-64-v3@pve1']);
+    expect(await refusedCpuModel(lab, vm, 'host')).toEqual(['cpuModel:host@pve1']);
+  });
+
+  it('offers a VM on pve2 the models its node does not limit, as its preview allows', async () => {
+    const constraints = await lab.call('quota:constraints');
+    const usage = await lab.call('quota:usage');
+    const vm = { node: 'pve2', type: 'qemu', vmid: 101 };
+
+    const options = cpuModelOptions(constraints.cpuModels, 'x86-64-v2-AES', {
+      node: 'pve2',
+      used: usage.resources,
+    });
+
+    expect(options.models).toEqual([
+      { model: 'x86-64-v2-AES', available: true, reason: null },
+      { model: 'x86-64-v3', available: true, reason: null },
+      { model: 'host', available: true, reason: null },
+    ]);
+    expect(await refusedCpuModel(lab, vm, 'x86-64-v3')).toEqual([]);
+    expect(await refusedCpuModel(lab, vm, 'host')).toEqual([]);
+  });
+});
