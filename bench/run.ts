@@ -103,10 +103,11 @@ async function must<C extends ChannelName>(
   lab: { core: Core },
   channel: C,
   input?: unknown,
-): Promise<void> {
+): Promise<unknown> {
   const result = await lab.core.invoke(channel, input);
   if (!result.ok)
     throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`);
+  return result.data;
 }
 
 async function signIn(lab: Lab, userid: string, password: string): Promise<number> {
@@ -212,6 +213,7 @@ async function operationRequests(): Promise<Array<[string, number]>> {
   const alice = { node: 'pve1', type: 'qemu', vmid: 100 };
   // VM 100 has scsi0 and efidisk0; each step leaves what the next one works on.
   const created = { node: 'pve1', type: 'qemu', vmid: 102 };
+  // An input may be worked out from the answer of the step before (a backup's volume id).
   const operations: Array<[string, unknown]> = [
     ['disk:resize', { ...alice, disk: 'scsi0', addGiB: 1 }],
     ['instance:resources', { ...alice, cores: 3 }],
@@ -240,6 +242,8 @@ async function operationRequests(): Promise<Array<[string, number]>> {
       },
     ],
     ['instance:destroy', { ...created, confirmVmid: created.vmid }],
+    ['backup:create', { ...alice, storage: 'local', mode: 'snapshot' }],
+    ['backup:delete', (made: unknown) => ({ ...alice, volid: backupVolid(made) })],
   ];
   const results: Array<[string, number]> = [];
   const lab = await startLab({}, { policyFile: demoPolicyFile, usageMaxAgeMs: 0 });
@@ -247,12 +251,15 @@ async function operationRequests(): Promise<Array<[string, number]>> {
     const user = lab.sim.users[0];
     if (!user) throw new Error('the bundled scenario has no users');
     results.push(['session:login', await signIn(lab, user.userid, user.password)]);
+    let previous: unknown;
     for (const [channel, input] of operations) {
       if (!(channelNames as readonly string[]).includes(channel)) {
         throw new Error(`the bench names a channel the contract does not have: ${channel}`);
       }
       const before = lab.sim.requests.length;
-      await must(lab, channel as ChannelName, input);
+      const given =
+        typeof input === 'function' ? (input as (made: unknown) => unknown)(previous) : input;
+      previous = await must(lab, channel as ChannelName, given);
       // A channel run twice to set up the next step is reported once, from its first run.
       if (!results.some(([name]) => name === channel)) {
         results.push([channel, lab.sim.requests.length - before]);
@@ -262,6 +269,13 @@ async function operationRequests(): Promise<Array<[string, number]>> {
     await lab.close();
   }
   return results;
+}
+
+/** The volume id of the backup a `backup:create` answer names. */
+function backupVolid(answer: unknown): string {
+  const volid = (answer as { backup?: { volid?: unknown } | null } | null)?.backup?.volid;
+  if (typeof volid !== 'string') throw new Error('backup:create named no backup volume');
+  return volid;
 }
 
 async function main(): Promise<void> {

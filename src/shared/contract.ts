@@ -27,6 +27,14 @@ import {
   renameProfileInputSchema,
 } from './cluster-schemas';
 import { diskMoveInputSchema } from './disk-move-schemas';
+import {
+  backupCreateInputSchema,
+  backupCreateOutputSchema,
+  backupDeleteInputSchema,
+  backupDeleteOutputSchema,
+  backupListInputSchema,
+  backupListOutputSchema,
+} from './backup-schemas';
 import { diskResizeInputSchema, resourceChangeInputSchema } from './guest-change-schemas';
 import { diskCreateInputSchema } from './disk-create-schemas';
 import { elevatedInstallInputSchema, elevatedStatusSchema } from './elevated-schemas';
@@ -292,6 +300,11 @@ export const channels = {
   ),
   'session:logout': channel('Sign out and forget the session.', noInput, sessionStatusSchema),
   'session:status': channel('Who is signed in, until when.', noInput, sessionStatusSchema),
+  'session:restore': channel(
+    'Try again to restore the sign-in kept by "Stay signed in" that the start could not restore.',
+    noInput,
+    sessionStatusSchema,
+  ),
   'instance:list': channel(
     "The signed-in user's instances (those in the user's pools).",
     noInput,
@@ -465,6 +478,21 @@ export const channels = {
     "Lab admins: remove the cluster's installed API token; changes go back to users' own rights.",
     noInput,
     elevatedStatusSchema,
+  ),
+  'backup:list': channel(
+    "A guest's backups on its node's backup storages, where more can go, and the backup count.",
+    backupListInputSchema,
+    backupListOutputSchema,
+  ),
+  'backup:create': channel(
+    'Back up a guest (vzdump, zstd) to a backup storage, if the backup count allows one more.',
+    backupCreateInputSchema,
+    backupCreateOutputSchema,
+  ),
+  'backup:delete': channel(
+    'Delete one backup of a guest, unless it is protected.',
+    backupDeleteInputSchema,
+    backupDeleteOutputSchema,
   ),
 } as const;
 

@@ -21,6 +21,7 @@ export const channelNames = [
   'session:forget-token',
   'session:logout',
   'session:status',
+  'session:restore',
   'instance:list',
   'instance:get',
   'quota:usage',
@@ -52,6 +53,9 @@ export const channelNames = [
   'elevated:status',
   'elevated:install',
   'elevated:remove',
+  'backup:list',
+  'backup:create',
+  'backup:delete',
 ] as const;
 
 /** Every event name. */

@@ -46,6 +46,11 @@ export const restoreFailedSchema = z.object({
   userid: z.string(),
   clusterUrl: z.string(),
   reason: z.string(),
+  /**
+   * True when the cluster could not be reached, so the ticket is still kept: `session:restore`
+   * or the next start tries it again. Absent when the kept sign-in was deleted.
+   */
+  stillKept: z.literal(true).optional(),
 });
 
 /** Second factors ProxDesk can answer. */

@@ -82,4 +82,34 @@ describe.runIf(findChromium() !== null)('stay signed in, in the renderer', () =>
     expect(await app.byTestId('stay-signed-in').isChecked()).toBe(false);
     expect(secrets.get('session-ticket')).toBeNull();
   });
+
+  it('keeps the sign-in when the cluster is away at start, and Try again signs in once it is back', async () => {
+    // A fresh data folder: the first run of ProxDesk again, with nothing trusted yet.
+    rmSync(dataDir, { recursive: true, force: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-e2e-'));
+    coreNow = Date.now();
+    let app = await open();
+    await app.connect(sim.url);
+    await app.trustCertificate();
+    await app.byTestId('stay-signed-in').check({ timeout: 20_000 });
+    await app.signIn('alice', 'alice-lab-pass', 'pve');
+    await app.waitForWorkspace();
+    await quit();
+    const [node] = sim.nodes;
+    if (!node) throw new Error('the simulator has no node listener');
+    await node.stop();
+
+    app = await open();
+    await app.byTestId('restore-retry').waitFor({ timeout: 20_000 });
+    const notice = await app.byTestId('sign-in-notice').textContent();
+    await node.start();
+    await app.byTestId('restore-retry').click();
+    await app.waitForWorkspace();
+
+    expect(notice).toBe(
+      'ProxDesk could not restore your sign-in as alice@pve because the cluster could not be reached. It is still kept: try again once the cluster is back, or sign in with your password. Try again',
+    );
+    expect(await app.byTestId('session-user').textContent()).toBe('alice@pve');
+    expect(secrets.get('session-ticket')).not.toBeNull();
+  });
 });

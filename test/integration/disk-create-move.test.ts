@@ -283,6 +283,39 @@ describe('creating disks, CD drives and mount points', () => {
     expect(await storageUsed(lab, 'tank')).toBe(84 * GiB);
   });
 
+  it("checks the ISO with one listing of its storage's ISOs on the guest's node", async () => {
+    await lab.call('disk:create', {
+      ...vm101,
+      storage: 'local',
+      iso: 'local:iso/ubuntu-24.04.1-live-server-amd64.iso',
+    });
+
+    // The listings and the reads of `local`; the disk storages' reads are the usage snapshot's.
+    const mediaReads = lab.sim.requests
+      .filter((r) => /^\/nodes\/[^/]+\/storage(\/local\/.*)?$/.test(r.path))
+      .map(({ method, path, params }) => ({ method, path, params }));
+    expect(mediaReads).toEqual([
+      { method: 'GET', path: '/nodes/pve2/storage/local/content', params: { content: 'iso' } },
+    ]);
+  });
+
+  it('refuses an ISO on a disabled storage as not listed, sending nothing', async () => {
+    const local = lab.sim.state.storages.get('local');
+    if (local) local.disabled = true;
+
+    const error = await lab.fail('disk:create', {
+      ...vm101,
+      storage: 'local',
+      iso: 'local:iso/ubuntu-24.04.1-live-server-amd64.iso',
+    });
+
+    expect([error.code, error.details?.fields]).toEqual([
+      'NOT_FOUND',
+      { iso: 'not listed on pve2' },
+    ]);
+    expect(createRequests(lab)).toEqual([]);
+  });
+
   it('refuses a disk beyond the storage quota with the exact shortfall, sending nothing', async () => {
     const error = await lab.fail('disk:create', {
       ...vm101,

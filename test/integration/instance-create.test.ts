@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/main/log/logger';
 import { loadPolicyFile, type Policy } from '../../src/main/quota/policy';
 import { GiB, MiB } from '../../src/shared/units';
+import type { RecordedRequest, StorageState } from '../pve-sim';
 import { demoPolicyPath, startLab, type Lab } from './lab';
 import { newCt as ct, newVm as vm } from './new-guests';
 
@@ -31,6 +32,22 @@ function creates(lab: Lab): (typeof lab.sim.requests)[number][] {
   return lab.sim.requests.filter(
     (r) => r.method === 'POST' && /^\/nodes\/[^/]+\/(qemu|lxc)$/.test(r.path),
   );
+}
+
+/**
+ * The node storage listings and the reads of `local` (the one storage with media) sent, in order.
+ * Reads of the disk storages are the usage snapshot's, not the media check's.
+ */
+function mediaReads(lab: Lab): Array<Pick<RecordedRequest, 'method' | 'path' | 'params'>> {
+  return lab.sim.requests
+    .filter((r) => /^\/nodes\/[^/]+\/storage(\/local\/.*)?$/.test(r.path))
+    .map(({ method, path, params }) => ({ method, path, params }));
+}
+
+function storage(lab: Lab, id: string): StorageState {
+  const found = lab.sim.state.storages.get(id);
+  if (!found) throw new Error(`the scenario has no storage ${id}`);
+  return found;
 }
 
 describe('creating instances', () => {
@@ -297,6 +314,67 @@ describe('creating instances', () => {
       'NOT_FOUND',
       { iso: 'not listed on pve1' },
     ]);
+    expect(creates(lab)).toEqual([]);
+  });
+
+  it.each([
+    ['an ISO', { ...vm, iso: debianIso }, 'iso'],
+    ['a container template', { ...ct, ostemplate: debianTemplate }, 'vztmpl'],
+  ])('checks %s with one listing of its storage, of that content only', async (_, input, kind) => {
+    await open();
+
+    await lab.call('instance:create', input);
+
+    const path = `/nodes/${input.node}/storage/local/content`;
+    expect(mediaReads(lab)).toEqual([{ method: 'GET', path, params: { content: kind } }]);
+  });
+
+  it.each([
+    ['disabled', (lab: Lab) => Object.assign(storage(lab, 'local'), { disabled: true })],
+    ['not online', (lab: Lab) => Object.assign(storage(lab, 'local'), { online: false })],
+    [
+      'not readable to her',
+      (lab: Lab) => {
+        lab.sim.state.acl = lab.sim.state.acl.filter((entry) => entry.path !== '/storage/local');
+      },
+    ],
+  ])('refuses an ISO on a storage that is %s as not listed', async (_, arrange) => {
+    await open();
+    arrange(lab);
+
+    const error = await lab.fail('instance:create', { ...vm, iso: debianIso });
+
+    expect([error.code, error.details?.fields]).toEqual([
+      'NOT_FOUND',
+      { iso: 'not listed on pve1' },
+    ]);
+    expect(creates(lab)).toEqual([]);
+  });
+
+  it('refuses an ISO on a storage that is missing or holds no ISOs as not listed', async () => {
+    await open(demoPolicyWith((alice) => (alice.isoImages = [{ match: '*' }])));
+
+    const missing = await lab.fail('instance:create', { ...vm, iso: 'nfs:iso/debian.iso' });
+    const noIsos = await lab.fail('instance:create', { ...vm, iso: 'local-lvm:iso/debian.iso' });
+
+    expect([missing.code, missing.details?.fields]).toEqual([
+      'NOT_FOUND',
+      { iso: 'not listed on pve1' },
+    ]);
+    expect([noIsos.code, noIsos.details?.fields]).toEqual([
+      'NOT_FOUND',
+      { iso: 'not listed on pve1' },
+    ]);
+    expect(creates(lab)).toEqual([]);
+  });
+
+  it('reports a listing the cluster does not answer as a connection failure, not as not listed', async () => {
+    await open();
+    lab.sim.nodes[0]!.dropRequests = ({ path }) => path.endsWith('/storage/local/content');
+
+    const error = await lab.fail('instance:create', { ...vm, iso: debianIso });
+
+    expect(error.code).toBe('CLUSTER_UNREACHABLE');
     expect(creates(lab)).toEqual([]);
   });
 

@@ -79,9 +79,9 @@ describe('stay signed in', () => {
     await lab.trust();
   }
 
-  /** Closes the first core and starts a new one on the same data folder and secret store. */
+  /** Closes the core in use and starts a new one on the same data folder and secret store. */
   async function restart(): Promise<Core> {
-    await lab.core.close();
+    await (restarted ?? lab.core).close();
     restarted = createCore({
       dataDir: lab.dataDir,
       policyFile: demoPolicyPath,
@@ -254,24 +254,124 @@ describe('stay signed in', () => {
     expect(settingsOf(lab.dataDir)['session.staySignedIn']).toBeUndefined();
   });
 
-  it('deletes a kept ticket when the cluster cannot be reached at start', async () => {
+  it('keeps the kept ticket when the cluster refuses connections at start, and a retry uses it', async () => {
     await start();
     await lab.call('session:login', { url: lab.sim.url, ...alice, staySignedIn: true });
+    const kept = keptTicket(secrets);
+    const [node] = lab.sim.nodes;
+    if (!node) throw new Error('the simulator has no node listener');
+    await node.stop();
+
+    const core = await restart();
+    const unreachable = await statusOf(core);
+    await node.start();
+    const before = lab.sim.requests.length;
+    simNow += 5 * minute;
+    coreNow += 5 * minute;
+    const retried = await core.invoke('session:restore');
+
+    expect(unreachable).toEqual({
+      signedIn: false,
+      restoreFailed: {
+        userid: 'alice@pve',
+        clusterUrl: lab.sim.url,
+        reason: 'the cluster could not be reached.',
+        stillKept: true,
+      },
+    });
+    expect(retried.ok && retried.data).toMatchObject({
+      signedIn: true,
+      userid: 'alice@pve',
+      staySignedIn: true,
+    });
+    const posts = ticketPosts(lab.sim.requests.slice(before));
+    expect(posts.map((r) => [r.status, r.userid])).toEqual([[200, 'alice@pve']]);
+    expect(keptTicket(secrets)).toMatchObject({ userid: 'alice@pve', issuedAt: coreNow });
+    expect(keptTicket(secrets)?.ticket).not.toBe(kept?.ticket);
+    expect(await statusOf(core)).toMatchObject({ signedIn: true, staySignedIn: true });
+  });
+
+  it('keeps the kept ticket when the cluster does not answer at start, for the next start', async () => {
+    await start();
+    await lab.call('session:login', { url: lab.sim.url, ...alice, staySignedIn: true });
+    const kept = keptTicket(secrets);
 
     lab.sim.faults.down = true;
+    const first = await restart();
+    const unreachable = await statusOf(first);
+    lab.sim.faults.down = false;
+    simNow += 5 * minute;
+    coreNow += 5 * minute;
+    const second = await restart();
+
+    expect(!unreachable.signedIn && unreachable.restoreFailed).toEqual({
+      userid: 'alice@pve',
+      clusterUrl: lab.sim.url,
+      reason: 'the cluster could not be reached.',
+      stillKept: true,
+    });
+    expect(await statusOf(second)).toMatchObject({ signedIn: true, userid: 'alice@pve' });
+    expect(keptTicket(secrets)).toMatchObject({ userid: 'alice@pve', issuedAt: coreNow });
+    expect(keptTicket(secrets)?.ticket).not.toBe(kept?.ticket);
+  });
+
+  it('still ages out a ticket kept over an unreachable start, sending nothing', async () => {
+    await start();
+    await lab.call('session:login', { url: lab.sim.url, ...alice, staySignedIn: true });
+    lab.sim.faults.down = true;
+    const first = await restart();
+    await statusOf(first);
+    lab.sim.faults.down = false;
+    const before = lab.sim.requests.length;
+
+    simNow += 111 * minute;
+    coreNow += 111 * minute;
+    const second = await restart();
+
+    expect(await statusOf(second)).toEqual({
+      signedIn: false,
+      restoreFailed: { userid: 'alice@pve', clusterUrl: lab.sim.url, reason: 'it had expired.' },
+    });
+    expect(lab.sim.requests.length).toBe(before);
+    expect(keptTicket(secrets)).toBeNull();
+  });
+
+  it('deletes the kept ticket when another certificate answers at start, offering it nothing', async () => {
+    await start();
+    await lab.call('session:login', { url: lab.sim.url, ...alice, staySignedIn: true });
+    const [node] = lab.sim.nodes;
+    if (!node) throw new Error('the simulator has no node listener');
+    node.replaceCertificate();
+    const received = node.received.length;
+    const before = lab.sim.requests.length;
+
     const core = await restart();
     const status = await statusOf(core);
+    const retried = await core.invoke('session:restore');
 
     expect(status).toEqual({
       signedIn: false,
       restoreFailed: {
         userid: 'alice@pve',
         clusterUrl: lab.sim.url,
-        reason: 'the cluster could not be reached.',
+        reason: "the cluster's certificate is no longer the one you trusted.",
       },
     });
+    expect(retried.ok && retried.data).toEqual(status);
+    expect(node.received).toHaveLength(received);
+    expect(lab.sim.requests).toHaveLength(before);
     expect(keptTicket(secrets)).toBeNull();
-    lab.sim.faults.down = false;
+    expect(settingsOf(lab.dataDir)['session.staySignedIn']).toBeUndefined();
+  });
+
+  it('answers a retry with nothing kept as signed out, sending nothing', async () => {
+    await start();
+    const before = lab.sim.requests.length;
+
+    const retried = await lab.call('session:restore');
+
+    expect(retried).toEqual({ signedIn: false });
+    expect(lab.sim.requests).toHaveLength(before);
   });
 
   it('deletes the kept ticket when the session expires', async () => {

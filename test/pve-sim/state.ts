@@ -25,6 +25,10 @@ export interface VolumeState {
   content: ContentType;
   vmid: number | null;
   ctime: number | null;
+  /** A backup's notes (may hold several lines; listings show the first); absent for none. */
+  notes?: string;
+  /** Whether a backup is protected against removal. */
+  protected?: boolean;
 }
 
 /** A storage and every volume it holds (on every node, for a local storage). */
@@ -36,6 +40,10 @@ export interface StorageState {
   content: ContentType[];
   capacityBytes: number;
   volumes: VolumeState[];
+  /** Disabled in the storage configuration (`disable 1`); tests set it to set up a case. */
+  disabled?: boolean;
+  /** False while the storage's backend cannot be reached (an NFS server down, say). */
+  online?: boolean;
 }
 
 /** A resource pool; guests join it through their `pool`, storages through `storages`. */

@@ -39,6 +39,7 @@ import { quotaConstraintHandlers } from './handlers/quota-constraints';
 import { instanceCreateHandlers } from './handlers/instance-create';
 import { sessionHandlers } from './handlers/session';
 import { elevatedHandlers } from './handlers/elevated';
+import { backupHandlers } from './handlers/backups';
 import { commitGuard, ElevatedMode } from './elevated-mode';
 import { QuotaService } from './quota-service';
 import { SessionManager } from './session';
@@ -109,6 +110,7 @@ const handlers: HandlerMap = {
   ...quotaConstraintHandlers,
   ...instanceCreateHandlers,
   ...elevatedHandlers,
+  ...backupHandlers,
 };
 
 /** Builds the core. Runs in plain Node; the Electron adapter, tests and the bridge all use it. */

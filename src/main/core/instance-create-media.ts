@@ -61,7 +61,7 @@ export async function listMedia(
   );
   const listings = await Promise.all(
     storages.map((row) =>
-      api.storageContent(node, row.storage).catch((error: unknown) => {
+      api.storageContent(node, row.storage, undefined, content).catch((error: unknown) => {
         if (error instanceof AppError && error.code === 'PVE_PERMISSION') return [];
         throw error;
       }),
@@ -87,7 +87,8 @@ export async function listMedia(
 
 /**
  * Checks that an ISO or container template may be used: allowed by the policy (refused as
- * QUOTA_EXCEEDED) and listed on the node to the user (refused as NOT_FOUND).
+ * QUOTA_EXCEEDED) and listed on the node to the user (refused as NOT_FOUND). The volume id names
+ * its storage, so only that storage's listing of the kind is read.
  */
 export async function requireListedMedia(
   api: PveApi,
@@ -104,12 +105,33 @@ export async function requireListedMedia(
       { fields: { [field]: 'not allowed by the quota policy' } },
     );
   }
-  const listed = await listMedia(api, limits, node, content);
-  if (!listed.some((volume) => volume.volid === volid)) {
-    throw new AppError(
+  requireAllowedNode(limits, node);
+  const notListed = (why = ''): AppError =>
+    new AppError(
       'NOT_FOUND',
-      `${volid} is not a ${kindWord[content]} that the storages of ${node} list to you.`,
+      `${volid} is not a ${kindWord[content]} that the storages of ${node} list to you.${why}`,
       { fields: { [field]: `not listed on ${node}` } },
     );
+  if (!wellFormed(content, volid)) throw notListed();
+  const storage = volid.slice(0, volid.indexOf(':'));
+  const listing = await api
+    .storageContent(node, storage, undefined, content)
+    .catch((error: unknown) => {
+      if (isRefusedListing(error)) throw notListed(` ${error.message}`);
+      throw error;
+    });
+  if (!listing.some((volume) => volume.volid === volid && volume.content === content)) {
+    throw notListed();
   }
+}
+
+/**
+ * Whether PVE answered a listing with a refusal of the storage itself: no permission on it (403)
+ * or a 500, which is how PVE refuses a storage that does not exist, is not on the node, is
+ * disabled or is not online (it activates the storage before it lists it). A node or cluster that
+ * does not answer is not a refusal and stays the error it is.
+ */
+function isRefusedListing(error: unknown): error is AppError {
+  if (!(error instanceof AppError)) return false;
+  return error.code === 'PVE_PERMISSION' || error.details?.status === 500;
 }

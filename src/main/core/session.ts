@@ -1,6 +1,5 @@
 import { AppError } from '../../shared/errors';
 import type { LoginResult, SessionStatus, SignedInStatus } from '../../shared/contract';
-import type { RestoreFailed } from '../../shared/session-schemas';
 import type { Logger } from '../log/logger';
 import { PveApi } from '../pve/api';
 import { requestTicket, ticketLifetimeMs, type Ticket } from '../pve/auth';
@@ -16,8 +15,9 @@ import type { KeptTickets } from './kept-ticket';
 import type { RememberedTokens } from './remembered-tokens';
 import { timerScheduler, type Scheduler } from './scheduler';
 import { SecondFactorAttempt } from './second-factor-attempt';
+import { KeptSignInRestore } from './session-restore';
 import { signedInStatus, type ActiveSession } from './session-status';
-import { renewOrExpire, restoreRefusal } from './ticket-renewal';
+import { renewOrExpire } from './ticket-renewal';
 import { checkTokenSignIn } from './token-sign-in';
 
 /** The timer renews a ticket this long after it was issued, well before its two hours are up. */
@@ -57,10 +57,8 @@ export class SessionManager {
   private readonly schedule: Scheduler;
   /** Whether the sign-in waiting for its second factor is to be kept ("Stay signed in"). */
   private attemptKeeps = false;
-  /** The restore of the kept sign-in at start, awaited by anyone who asks who is signed in. */
-  private restoring: Promise<void> = Promise.resolve();
-  /** The kept sign-in the start could not restore; shown until the user acts. */
-  private restoreFailed: RestoreFailed | null = null;
+  /** The restore of the kept sign-in, awaited by anyone who asks who is signed in. */
+  private readonly restore: KeptSignInRestore;
   /** Counts sign-ins, sign-outs and closes, so a restore that finishes after one is dropped. */
   private generation = 0;
 
@@ -68,6 +66,16 @@ export class SessionManager {
     this.schedule = deps.schedule ?? timerScheduler;
     this.attempt = new SecondFactorAttempt(deps.now);
     this.nodes = new NodeConnections(deps);
+    this.restore = new KeptSignInRestore({
+      kept: deps.kept,
+      log: deps.log,
+      now: deps.now,
+      generation: () => this.generation,
+      open: (clusterUrl, ticket) => this.openTicketSession(clusterUrl, ticket),
+      activate: (session) => {
+        this.activate(session, true);
+      },
+    });
   }
 
   /** A connection to a node whose certificate the user has pinned, or whose root CA is trusted. */
@@ -168,7 +176,7 @@ export class SessionManager {
     if (this.active) this.deps.log.info(`signed out ${this.describe(this.active)}`);
     this.active = null;
     this.generation += 1;
-    this.restoreFailed = null;
+    this.restore.clearFailure();
     this.deps.kept.forget();
     this.attempt.clear();
     this.stopTimer();
@@ -180,26 +188,28 @@ export class SessionManager {
   /** Who is signed in, until when. */
   status(): SessionStatus {
     if (this.active) return signedInStatus(this.active);
-    return this.restoreFailed
-      ? { signedIn: false, restoreFailed: this.restoreFailed }
-      : { signedIn: false };
+    const restoreFailed = this.restore.failure();
+    return restoreFailed ? { signedIn: false, restoreFailed } : { signedIn: false };
   }
 
   /** Settles once the kept sign-in found at start has been restored or dropped. */
   async restored(): Promise<void> {
-    await this.restoring;
+    await this.restore.settled();
   }
 
   /**
-   * Restores the sign-in kept by "Stay signed in": renews its ticket at once over the node's
-   * checked connection and signs in with the renewed one. A ticket too old, unreadable or refused
-   * is deleted and the user signs in again. Never rejects.
+   * Restores the sign-in kept by "Stay signed in" (see session-restore.ts): a ticket too old,
+   * unreadable or refused is deleted; one the cluster could not be reached for stays kept.
+   * Never rejects.
    */
   restoreKept(): Promise<void> {
-    this.restoring = this.restoreOnce().catch((error: unknown) => {
-      this.deps.log.error(`restoring the kept sign-in failed: ${(error as Error)?.message ?? ''}`);
-    });
-    return this.restoring;
+    return this.restore.run();
+  }
+
+  /** Restores the kept sign-in again unless someone is signed in, and says who is now. */
+  async retryRestore(): Promise<SessionStatus> {
+    if (this.active === null) await this.restore.run();
+    return this.status();
   }
 
   /**
@@ -207,7 +217,7 @@ export class SessionManager {
    * cluster profile the session is on (the same across failovers).
    */
   async api(): Promise<{ api: PveApi; userid: string; clusterId: string }> {
-    await this.restoring;
+    await this.restore.settled();
     const active = this.active;
     if (!active) throw new AppError('NOT_SIGNED_IN', 'Sign in to the cluster first.');
     if (active.via === 'token') return this.handed(active, active.userid);
@@ -282,7 +292,7 @@ export class SessionManager {
   ): SignedInStatus {
     active.clusterUrl = active.cluster.baseUrl;
     this.active = active;
-    this.restoreFailed = null;
+    this.restore.clearFailure();
     const { ticket } = active.holder;
     this.deps.log.info(`signed in as ${ticket.userid} to ${active.clusterUrl}`);
     if (keep) {
@@ -293,38 +303,6 @@ export class SessionManager {
     }
     this.scheduleRenewal(active);
     return this.announce(active);
-  }
-
-  private async restoreOnce(): Promise<void> {
-    const found = this.deps.kept.read();
-    if (found.kind === 'none') return;
-    if (found.kind === 'dropped') {
-      this.failRestore(found.marker, found.reason);
-      return;
-    }
-    const { clusterUrl, ticket } = found.kept;
-    const generation = this.generation;
-    let active: Extract<ActiveSession, { via: 'ticket' }>;
-    let renewed: Ticket;
-    try {
-      active = this.openTicketSession(clusterUrl, ticket);
-      renewed = await renewOrExpire(active.api.connection, ticket, this.deps.now);
-    } catch (error) {
-      // A sign-in, sign-out or close while the renewal was out has settled what is kept.
-      if (generation !== this.generation) return;
-      this.deps.kept.forget();
-      this.failRestore({ userid: ticket.userid, clusterUrl }, restoreRefusal(error));
-      return;
-    }
-    if (generation !== this.generation) return;
-    active.holder.ticket = renewed;
-    this.deps.log.info(`restored the kept sign-in of ${renewed.userid}`);
-    this.activate(active, true);
-  }
-
-  private failRestore(marker: { userid: string; clusterUrl: string }, reason: string): void {
-    this.deps.log.info(`dropped the kept sign-in of ${marker.userid}: ${reason}`);
-    this.restoreFailed = { ...marker, reason };
   }
 
   /** The session's API as handlers get it, routed when elevated mode says so. */
@@ -377,7 +355,7 @@ export class SessionManager {
   /** Ends the current session, if any, because a new sign-in starts. */
   private endSession(): void {
     this.generation += 1;
-    this.restoreFailed = null;
+    this.restore.clearFailure();
     this.deps.kept.forget();
     if (!this.active) return;
     this.deps.log.info(`ended the session of ${this.describe(this.active)} for a new sign-in`);

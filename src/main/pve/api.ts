@@ -87,6 +87,32 @@ export const nodeStorageSchema = z.object({
 /** A storage as a node lists it. */
 export type NodeStorage = z.infer<typeof nodeStorageSchema>;
 
+/** One row of a `content=backup` storage listing: a backup archive with its notes and flags. */
+export const backupVolumeSchema = z.object({
+  volid: z.string(),
+  size: looseNumber.optional(),
+  format: z.string().optional(),
+  vmid: looseNumber.optional(),
+  /** Creation time in epoch seconds. */
+  ctime: looseNumber.optional(),
+  /** The first line of the notes. */
+  notes: z.string().optional(),
+  protected: looseFlag.optional(),
+});
+
+/** A backup volume as listed by PVE. */
+export type BackupVolume = z.infer<typeof backupVolumeSchema>;
+
+/** What `POST /nodes/<node>/vzdump` is sent for one guest, besides its vmid. */
+export interface BackupParams {
+  storage: string;
+  mode: 'snapshot' | 'suspend' | 'stop';
+  compress: 'zstd';
+  /** 0: never prune the guest's other backups by the storage's retention settings. */
+  remove: 0;
+  'notes-template'?: string;
+}
+
 /** One row of `GET /cluster/status`: the cluster itself, or a member node with its address. */
 export const clusterStatusRowSchema = z.object({
   type: z.string(),
@@ -203,10 +229,18 @@ export class PveApi {
     return this.connection.call({ method: 'GET', path }, guestConfigSchema, this.credentials());
   }
 
-  /** The volumes on one storage as seen from one node. */
-  storageContent(node: string, storage: string, vmid?: number): Promise<StorageVolume[]> {
+  /**
+   * The volumes on one storage as seen from one node, of one guest or one content type if given.
+   * PVE activates the storage first, so a disabled, offline or absent storage is a 500.
+   */
+  storageContent(
+    node: string,
+    storage: string,
+    vmid?: number,
+    content?: string,
+  ): Promise<StorageVolume[]> {
     const path = pvePath`/nodes/${node}/storage/${storage}/content`;
-    const call = { method: 'GET', path, params: { vmid } } as const;
+    const call = { method: 'GET', path, params: { vmid, content } } as const;
     return this.connection.call(call, z.array(storageContentSchema), this.credentials());
   }
 
@@ -215,6 +249,42 @@ export class PveApi {
     const path = pvePath`/nodes/${node}/storage`;
     const call = { method: 'GET', path, params: { content } } as const;
     return this.connection.call(call, z.array(nodeStorageSchema), this.credentials());
+  }
+
+  /** The backup volumes on one storage as seen from one node, of one guest when `vmid` is given. */
+  backupVolumes(node: string, storage: string, vmid?: number): Promise<BackupVolume[]> {
+    const path = pvePath`/nodes/${node}/storage/${storage}/content`;
+    const call = { method: 'GET', path, params: { content: 'backup', vmid } } as const;
+    return this.connection.call(call, z.array(backupVolumeSchema), this.credentials());
+  }
+
+  /**
+   * Starts backing up one guest (`POST /nodes/<node>/vzdump`); returns the UPID. The type is not
+   * sent (vzdump finds the guest by its id); elevated mode checks the commit against it.
+   */
+  backupGuest(
+    node: string,
+    _type: 'qemu' | 'lxc',
+    vmid: number,
+    params: BackupParams,
+  ): Promise<string> {
+    const path = pvePath`/nodes/${node}/vzdump`;
+    const call = { method: 'POST', path, params: { vmid: String(vmid), ...params } } as const;
+    return this.connection.call(call, upidSchema, this.credentials());
+  }
+
+  /**
+   * Starts deleting a backup volume (`DELETE .../content/<volid>`); returns the UPID. The guest is
+   * not sent; elevated mode checks the commit against it.
+   */
+  deleteBackup(
+    node: string,
+    _guest: { type: 'qemu' | 'lxc'; vmid: number },
+    storage: string,
+    volid: string,
+  ): Promise<string> {
+    const path = pvePath`/nodes/${node}/storage/${storage}/content/${volid}`;
+    return this.connection.call({ method: 'DELETE', path }, upidSchema, this.credentials());
   }
 
   /**

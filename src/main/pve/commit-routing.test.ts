@@ -151,7 +151,9 @@ describe('routeCommits', () => {
     expect(Object.keys(apiRoutes).sort()).toEqual([...methods].sort());
     expect(byKind('task')).toEqual(['taskLog', 'taskStatus']);
     expect(byKind('commit')).toEqual([
+      'backupGuest',
       'createGuest',
+      'deleteBackup',
       'destroyGuest',
       'moveVolume',
       'powerAction',

@@ -49,6 +49,7 @@ export const apiRoutes: { [K in ApiMethod]: Route<Parameters<PveApi[K]>> } = {
   config: read,
   storageContent: read,
   nodeStorages: read,
+  backupVolumes: read,
   nextId: read,
   nodeTasks: read,
   createGuest: {
@@ -66,6 +67,8 @@ export const apiRoutes: { [K in ApiMethod]: Route<Parameters<PveApi[K]>> } = {
   moveVolume: { kind: 'commit', target: ([node, type, vmid]) => guest(node, type, vmid) },
   powerAction: { kind: 'commit', target: ([node, type, vmid]) => guest(node, type, vmid) },
   destroyGuest: { kind: 'commit', target: ([node, type, vmid]) => guest(node, type, vmid) },
+  backupGuest: { kind: 'commit', target: ([node, type, vmid]) => guest(node, type, vmid) },
+  deleteBackup: { kind: 'commit', target: ([node, owner]) => guest(node, owner.type, owner.vmid) },
   updateConfig: { kind: 'commit', target: ([node, type, vmid]) => guest(node, type, vmid) },
   taskStatus: { kind: 'task', upid: ([, upid]) => upid },
   taskLog: { kind: 'task', upid: ([, upid]) => upid },

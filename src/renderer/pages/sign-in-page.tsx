@@ -12,11 +12,18 @@ export interface SignInPageProps {
   clusterUrl: string;
   /** Shown above the form, e.g. after the session ended. */
   notice: string | null;
+  /** Shown after the notice, e.g. a button that tries a kept sign-in again. */
+  noticeAction?: ReactNode;
   onChangeCluster: () => void;
 }
 
 /** Step two: realm, user name and password for the chosen cluster. */
-export function SignInPage({ clusterUrl, notice, onChangeCluster }: SignInPageProps): ReactNode {
+export function SignInPage({
+  clusterUrl,
+  notice,
+  noticeAction = null,
+  onChangeCluster,
+}: SignInPageProps): ReactNode {
   const realms = useQuery(realmsQuery(clusterUrl));
   const host = new URL(clusterUrl).host;
 
@@ -36,7 +43,12 @@ export function SignInPage({ clusterUrl, notice, onChangeCluster }: SignInPagePr
         </>
       }
     >
-      {notice !== null ? <Notice testId="sign-in-notice">{notice}</Notice> : null}
+      {notice !== null ? (
+        <Notice testId="sign-in-notice">
+          {notice}
+          {noticeAction === null ? null : <> {noticeAction}</>}
+        </Notice>
+      ) : null}
       {realms.isPending ? <Loading>Asking the cluster how you can sign in…</Loading> : null}
       {realms.isError ? (
         <ErrorMessage

@@ -17,6 +17,7 @@ import { pciRoutes } from './pci.js';
 import { instanceCreateRoutes } from './instance-create.js';
 import { nodeStorageRoutes } from './node-storage.js';
 import { permissionRoutes } from './permissions.js';
+import { backupRoutes } from './backup.js';
 
 /** Every endpoint the simulator serves. */
 export const allRoutes: readonly Route[] = [
@@ -38,4 +39,5 @@ export const allRoutes: readonly Route[] = [
   ...permissionRoutes,
   ...instanceCreateRoutes,
   ...nodeStorageRoutes,
+  ...backupRoutes,
 ];

@@ -14,7 +14,7 @@ function list(ctx: RequestContext): RouteResult {
   const p = new ParamReader(ctx.params);
   const content = p.text('content', { values: contentTypes });
   const only = p.text('storage', { pattern: /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i });
-  p.text('enabled', { values: ['0', '1'] });
+  const enabledOnly = p.text('enabled', { values: ['0', '1'] }) === '1';
   p.text('format', { values: ['0', '1'] });
   p.done();
 
@@ -26,6 +26,8 @@ function list(ctx: RequestContext): RouteResult {
     .filter((storage) => storage.nodes.includes(node))
     .filter((storage) => only === undefined || storage.id === only)
     .filter((storage) => content === undefined || storage.content.includes(content as never))
+    // PVE leaves a disabled storage out when asked for a content type or for enabled ones only.
+    .filter((storage) => storage.disabled !== true || (content === undefined && !enabledOnly))
     .filter((storage) =>
       hasPrivileges(
         state,
@@ -43,8 +45,8 @@ function list(ctx: RequestContext): RouteResult {
         type: storage.type,
         content: storage.content.join(','),
         shared: storage.shared ? 1 : 0,
-        active: 1,
-        enabled: 1,
+        active: storage.disabled === true || storage.online === false ? 0 : 1,
+        enabled: storage.disabled === true ? 0 : 1,
         total: storage.capacityBytes,
         used,
         avail: Math.max(0, storage.capacityBytes - used),

@@ -1,8 +1,10 @@
 import { hasPrivileges, requirePrivileges } from '../acl.js';
 import { serverError } from '../api-error.js';
+import { requireReachableNode } from '../guests.js';
 import { ParamReader } from '../params.js';
 import type { RequestContext, Route, RouteResult } from '../router.js';
 import type { SimState, VolumeState } from '../state.js';
+import { backupAnnotations } from './backup.js';
 
 // Storage content listing. Besides the endpoint's own check, PVE shows each volume only to users
 // who may access it: ISOs and templates to anyone who may use the storage, a guest's disks to
@@ -52,10 +54,15 @@ function content(ctx: RequestContext): RouteResult {
   const { state } = ctx.runtime;
   const node = ctx.pathParams.node ?? '';
   const id = ctx.pathParams.storage ?? '';
+  // PVE's proxy forwards the request to the node first, so a node it cannot reach answers 595.
+  requireReachableNode(state, node);
   const storage = state.storages.get(id);
   if (!storage) throw serverError(`storage '${id}' does not exist`);
   if (!storage.nodes.includes(node))
     throw serverError(`storage '${id}' is not available on node '${node}'`);
+  // PVE activates the storage before it lists it, and activation refuses these two.
+  if (storage.disabled === true) throw serverError(`storage '${id}' is disabled`);
+  if (storage.online === false) throw serverError(`storage '${id}' is not online`);
 
   const rows = storage.volumes
     .filter((volume) => storage.shared || volume.node === node)
@@ -70,6 +77,7 @@ function content(ctx: RequestContext): RouteResult {
       size: volume.sizeBytes,
       ...(volume.vmid !== null ? { vmid: volume.vmid } : {}),
       ...(volume.ctime !== null ? { ctime: volume.ctime } : {}),
+      ...backupAnnotations(volume),
     }));
   return { data: rows };
 }

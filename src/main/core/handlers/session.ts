@@ -9,6 +9,7 @@ export const sessionHandlers: HandlerGroup<
   | 'session:forget-token'
   | 'session:logout'
   | 'session:status'
+  | 'session:restore'
 > = {
   'session:login': async (input, { sessions }) => sessions.login(input),
   'session:second-factor': async (input, { sessions }) => sessions.secondFactor(input),
@@ -26,4 +27,5 @@ export const sessionHandlers: HandlerGroup<
     await sessions.restored();
     return sessions.status();
   },
+  'session:restore': async (_input, { sessions }) => sessions.retryRestore(),
 };

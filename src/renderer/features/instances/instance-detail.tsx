@@ -11,6 +11,7 @@ import { AddDiskAction } from '../disk-create-move/add-disk-action';
 import { ResizeDialog } from '../disks/resize-dialog';
 import { NetworkSection } from '../network/network-section';
 import { PciSection } from '../pci/pci-section';
+import { BackupsSection } from '../backups/backups-section';
 import { TaskPanel } from '../tasks/task-panel';
 import { InstanceOperations } from './instance-operations';
 import { instanceTypeLabel } from './instance-labels';
@@ -112,6 +113,7 @@ export function InstanceDetailPanel({ instance, onClose }: InstanceDetailPanelPr
             />
             <NetworkSection detail={detail.data} />
             <PciSection detail={detail.data} />
+            <BackupsSection detail={detail.data} />
             {detail.data.problems.length > 0 ? (
               <Notice testId="detail-problems" small>
                 <p>Some settings could not be read and are left out:</p>

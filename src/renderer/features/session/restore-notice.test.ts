@@ -13,4 +13,17 @@ describe('restoreNotice', () => {
       'ProxDesk could not keep you signed in as alice@pve because it had expired. Sign in again.',
     );
   });
+
+  it('says a sign-in kept over an unreachable cluster is still kept and can be tried again', () => {
+    const failed = {
+      userid: 'alice@pve',
+      clusterUrl: 'https://pve1.lab:8006',
+      reason: 'the cluster could not be reached.',
+      stillKept: true as const,
+    };
+
+    expect(restoreNotice(failed)).toBe(
+      'ProxDesk could not restore your sign-in as alice@pve because the cluster could not be reached. It is still kept: try again once the cluster is back, or sign in with your password.',
+    );
+  });
 });

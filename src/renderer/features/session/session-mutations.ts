@@ -94,3 +94,17 @@ export function useSignOut(): UseMutationResult<SessionStatus, Error, void> {
     onSuccess: (status) => clearUserData(client, status),
   });
 }
+
+/**
+ * Tries again to restore the sign-in kept by "Stay signed in" after the start could not reach the
+ * cluster; the answer replaces the status, so a restored session opens the main view.
+ */
+export function useRetryRestore(): UseMutationResult<SessionStatus, Error, void> {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => callChannel('session:restore'),
+    onSuccess: (status) => {
+      client.setQueryData(sessionKeys.status(), status);
+    },
+  });
+}

@@ -1,0 +1,122 @@
+import { parseBackupVolid, type Backup } from '../../shared/backup-schemas';
+import type { BackupVolume, NodeStorage, PveApi } from '../pve/api';
+
+// Counting a user's backups. The policy's `backups.max` caps the backup volumes of all the guests
+// in the user's pools, on the backup storages of the nodes those guests run on. A shared storage
+// shows the same volumes from every node, so it is listed once; a local storage is listed on each
+// node, as each node has its own. PVE lists a backup only to those who may back up its guest.
+
+/** The backup volumes of one storage as one node lists them. */
+export interface BackupListing {
+  node: string;
+  storage: string;
+  shared: boolean;
+  volumes: readonly BackupVolume[];
+}
+
+/** A backup volume and where it was listed. */
+export interface ListedBackup {
+  node: string;
+  storage: string;
+  shared: boolean;
+  volume: BackupVolume;
+  vmid: number;
+}
+
+/** What one traversal of the backup storages found. */
+export interface BackupReading {
+  /** The backup storages of each node read, as PVE listed them to the user. */
+  storages: ReadonlyMap<string, readonly NodeStorage[]>;
+  listings: readonly BackupListing[];
+}
+
+/** Whether a node lists a storage as one that takes backups now. */
+function takesBackups(storage: NodeStorage): boolean {
+  const content = (storage.content ?? '').split(',').map((part) => part.trim());
+  return content.includes('backup') && storage.active !== false && storage.enabled !== false;
+}
+
+/** The vmid a volume belongs to: PVE's `vmid`, else the one its name carries. */
+function vmidOf(volume: BackupVolume): number | null {
+  if (volume.vmid !== undefined) return volume.vmid;
+  return parseBackupVolid(volume.volid)?.vmid ?? null;
+}
+
+/**
+ * The backups of the given guests among the listings, each volume once: a shared storage's
+ * volume by its id wherever it was listed, a local storage's by node and id.
+ */
+export function ownedBackups(
+  listings: readonly BackupListing[],
+  vmids: ReadonlySet<number>,
+): ListedBackup[] {
+  const seen = new Set<string>();
+  const found: ListedBackup[] = [];
+  for (const listing of listings) {
+    for (const volume of listing.volumes) {
+      const vmid = vmidOf(volume);
+      if (vmid === null || !vmids.has(vmid)) continue;
+      const key = listing.shared ? volume.volid : `${listing.node}\u0000${volume.volid}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const { node, storage, shared } = listing;
+      found.push({ node, storage, shared, volume, vmid });
+    }
+  }
+  return found;
+}
+
+/**
+ * Lists every backup storage of the given nodes and the backup volumes on them, in parallel: a
+ * shared storage on the first node (by name) that offers it, a local one on every node.
+ */
+export async function readBackups(api: PveApi, nodes: readonly string[]): Promise<BackupReading> {
+  const sorted = [...new Set(nodes)].sort();
+  const perNode = await Promise.all(
+    sorted.map(
+      async (node) =>
+        [node, (await api.nodeStorages(node, 'backup')).filter(takesBackups)] as const,
+    ),
+  );
+  const storages = new Map(perNode);
+  const sharedListed = new Set<string>();
+  const wanted: Array<{ node: string; storage: string; shared: boolean }> = [];
+  for (const [node, rows] of perNode) {
+    for (const row of rows) {
+      const shared = row.shared === true;
+      if (shared && sharedListed.has(row.storage)) continue;
+      if (shared) sharedListed.add(row.storage);
+      wanted.push({ node, storage: row.storage, shared });
+    }
+  }
+  const listings = await Promise.all(
+    wanted.map(async (entry) => ({
+      ...entry,
+      volumes: await api.backupVolumes(entry.node, entry.storage),
+    })),
+  );
+  return { storages, listings };
+}
+
+/** A listed backup volume as the contract shows it. */
+export function toBackup(listed: Pick<ListedBackup, 'storage' | 'volume'>): Backup {
+  const { volume } = listed;
+  const parsed = parseBackupVolid(volume.volid);
+  const createdAtMs = volume.ctime !== undefined ? volume.ctime * 1000 : (parsed?.stampMs ?? 0);
+  return {
+    volid: volume.volid,
+    storage: listed.storage,
+    sizeBytes: volume.size ?? 0,
+    createdAtMs,
+    notes: volume.notes !== undefined && volume.notes !== '' ? volume.notes : null,
+    protected: volume.protected === true,
+    format: volume.format ?? parsed?.format ?? 'unknown',
+  };
+}
+
+/** Backups newest first; equal times by volume id, so the order is stable. */
+export function newestFirst(backups: Backup[]): Backup[] {
+  return [...backups].sort(
+    (a, b) => b.createdAtMs - a.createdAtMs || a.volid.localeCompare(b.volid),
+  );
+}

@@ -1,0 +1,174 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useId, useRef, type ReactNode } from 'react';
+import { useForm } from 'react-hook-form';
+import { backupModes } from '../../../shared/backup-schemas';
+import type { BackupList } from '../../../shared/backup-schemas';
+import type { InstanceRef } from '../../../shared/contract';
+import { formatBytes } from '../../../shared/units';
+import { isApiError } from '../../api';
+import { Dialog } from '../../components/dialog';
+import { DialogActions } from '../../components/dialog-actions';
+import { ErrorMessage } from '../../components/error-message';
+import { FieldError } from '../../components/field-error';
+import { QuotaRefusal } from '../disks/quota-refusal';
+import {
+  backupBlockedReason,
+  backupCountText,
+  backupFileName,
+  backupModeLabels,
+} from './backup-labels';
+import { backupFormSchema, type BackupFormValues } from './backup-form-schema';
+import { useCreateBackup } from './backup-queries';
+
+/** Props of the "Back up now" dialog. */
+export interface CreateBackupDialogProps {
+  instance: InstanceRef;
+  list: BackupList;
+  onClose: () => void;
+}
+
+/** Backs a guest up to one of its node's backup storages, within the user's backup count. */
+export function CreateBackupDialog({
+  instance,
+  list,
+  onClose,
+}: CreateBackupDialogProps): ReactNode {
+  const id = useId();
+  const storageRef = useRef<HTMLSelectElement | null>(null);
+  const create = useCreateBackup(instance);
+  const form = useForm<BackupFormValues>({
+    resolver: zodResolver(backupFormSchema),
+    defaultValues: { storage: list.storages[0]?.storage ?? '', mode: 'snapshot', notes: '' },
+    mode: 'onChange',
+  });
+  const submit = form.handleSubmit((values) => create.mutate(values));
+  const errors = form.formState.errors;
+  const blocked = backupBlockedReason(list.count);
+  const { ref: storageFieldRef, ...storageField } = form.register('storage');
+
+  return (
+    <Dialog
+      title={`Back up guest ${instance.vmid}`}
+      onClose={onClose}
+      closable={!create.isPending}
+      initialFocusRef={storageRef}
+      testId="backup-create-dialog"
+    >
+      {create.isSuccess ? (
+        <>
+          <p className="message message-success" role="status" data-testid="backup-created">
+            {create.data.backup === null
+              ? 'The backup is made.'
+              : `Backed up as ${backupFileName(create.data.backup.volid)} (${formatBytes(create.data.backup.sizeBytes)}).`}
+          </p>
+          <div className="dialog-actions">
+            <button type="button" className="button button-primary" onClick={onClose}>
+              Done
+            </button>
+          </div>
+        </>
+      ) : (
+        <form
+          className="form"
+          noValidate
+          onSubmit={(event) => void submit(event)}
+          aria-busy={create.isPending}
+        >
+          <p className="dialog-lead" data-testid="backup-count">
+            {backupCountText(list.count)} A backup counts until it is deleted.
+          </p>
+          <div className="field">
+            <label htmlFor={`${id}-storage`}>Storage</label>
+            <select
+              {...storageField}
+              ref={(element) => {
+                storageFieldRef(element);
+                storageRef.current = element;
+              }}
+              id={`${id}-storage`}
+              className="input"
+              data-testid="backup-storage"
+              disabled={create.isPending}
+            >
+              {list.storages.map((storage) => (
+                <option key={storage.storage} value={storage.storage}>
+                  {storage.storage}
+                  {storage.shared ? ' (shared)' : ''}
+                </option>
+              ))}
+            </select>
+            {errors.storage?.message !== undefined ? (
+              <FieldError id={`${id}-storage-error`} message={errors.storage.message} />
+            ) : null}
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-mode`}>Mode</label>
+            <select
+              {...form.register('mode')}
+              id={`${id}-mode`}
+              className="input"
+              data-testid="backup-mode"
+              disabled={create.isPending}
+            >
+              {backupModes.map((mode) => (
+                <option key={mode} value={mode}>
+                  {backupModeLabels[mode]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-notes`}>Notes (optional)</label>
+            <input
+              {...form.register('notes')}
+              id={`${id}-notes`}
+              className="input"
+              data-testid="backup-notes"
+              maxLength={200}
+              aria-invalid={errors.notes !== undefined}
+              aria-describedby={errors.notes !== undefined ? `${id}-notes-error` : undefined}
+              disabled={create.isPending}
+            />
+            {errors.notes?.message !== undefined ? (
+              <FieldError
+                id={`${id}-notes-error`}
+                message={errors.notes.message}
+                testId="backup-notes-error"
+              />
+            ) : (
+              <p className="field-hint">
+                One line; {'{{guestname}}'}, {'{{vmid}}'}, {'{{node}}'} and {'{{cluster}}'} are
+                filled in by PVE.
+              </p>
+            )}
+          </div>
+          {blocked !== null ? (
+            <p className="message message-error" role="alert" data-testid="backup-blocked">
+              {blocked}
+            </p>
+          ) : null}
+          {isApiError(create.error, 'QUOTA_EXCEEDED') ? (
+            <QuotaRefusal
+              message={create.error.message}
+              shortfalls={create.error.details?.shortfalls ?? []}
+            />
+          ) : create.isError ? (
+            <ErrorMessage
+              error={create.error}
+              title="The backup was not made"
+              testId="backup-create-error"
+            />
+          ) : null}
+          <DialogActions
+            busy={create.isPending}
+            blocked={blocked !== null || list.storages.length === 0}
+            onCancel={onClose}
+            confirmLabel="Back up now"
+            busyLabel="Backing up…"
+            confirmTestId="backup-create-submit"
+          />
+        </form>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sim } from '../pve-sim';
+import type { VolumeState } from '../pve-sim/state';
+import { findChromium } from './browser-bridge';
+import type { ProxdeskApp } from './pages/proxdesk-app';
+import { demoPolicyFile, openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
+
+// alice may keep 3 backups in this spec's policy; VM 100 starts with two on pve1's `local`, one of
+// them protected.
+const oldVolid = 'local:backup/vzdump-qemu-100-2026_11_28-22_00_00.vma.zst';
+const keptVolid = 'local:backup/vzdump-qemu-100-2026_12_01-22_00_00.vma.zst';
+
+function backupVolume(volid: string, ctime: number, extra: Partial<VolumeState>): VolumeState {
+  return {
+    volid,
+    storage: 'local',
+    node: 'pve1',
+    sizeBytes: 8_590_069_760,
+    format: 'vma.zst',
+    content: 'backup',
+    vmid: 100,
+    ctime,
+    ...extra,
+  };
+}
+
+function backupsOf(sim: Sim): string[] {
+  return (sim.state.storages.get('local')?.volumes ?? [])
+    .filter((volume) => volume.content === 'backup')
+    .map((volume) => volume.volid)
+    .sort();
+}
+
+function policyText(): string {
+  const policy = JSON.parse(readFileSync(demoPolicyFile, 'utf8')) as {
+    users: Record<string, { backups?: { max: number } }>;
+  };
+  const alice = policy.users['alice@pve'];
+  if (!alice) throw new Error('the demo policy has no alice');
+  alice.backups = { max: 3 };
+  return JSON.stringify(policy);
+}
+
+describe.runIf(findChromium() !== null)('backups in the renderer', () => {
+  let lab: RendererLab;
+  let sim: Sim;
+  let app: ProxdeskApp;
+
+  const shot = (name: string): Promise<Buffer> =>
+    lab.bridge.page.screenshot({ path: join(screenshotDir, name) });
+
+  beforeAll(async () => {
+    lab = await openRendererLab({
+      policyText: policyText(),
+      sim: { loginFailureDelayMs: 300, taskDurationMs: 600 },
+      prepareSim: (cluster) => {
+        cluster.state.storages.get('local')?.volumes.push(
+          backupVolume(oldVolid, 1_795_903_200, {}),
+          backupVolume(keptVolid, 1_796_162_400, {
+            notes: 'before the kernel update',
+            protected: true,
+          }),
+        );
+      },
+      core: { usageMaxAgeMs: 0 },
+      user: { userid: 'alice@pve', password: 'alice-lab-pass' },
+    });
+    ({ sim, app } = lab);
+    await app.openInstance(100);
+  });
+  afterAll(() => lab?.close());
+
+  it("lists the guest's backups newest first with the count", async () => {
+    await app.byTestId('backups-table').waitFor();
+
+    const rows = await app.byTestId('backup-row').allInnerTexts();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('before the kernel update');
+    expect(rows[0]).toContain('Protected');
+    expect(rows[0]).toContain('8.0 GiB');
+    expect(await app.byTestId('backups-count').innerText()).toBe(
+      '2 of 3 backups kept across your guests; 1 left.',
+    );
+    expect(await app.byTestId('backup-delete').first().isDisabled()).toBe(true);
+    await app.byTestId('backups-section').scrollIntoViewIfNeeded();
+    await shot('backups-01-list.png');
+  });
+
+  it('backs the guest up with notes and shows the new backup', async () => {
+    await app.byTestId('backup-now').click();
+    await app.byTestId('backup-create-dialog').waitFor();
+    await app.byTestId('backup-notes').fill('a\\b');
+    await app.byTestId('backup-notes-error').waitFor();
+    await shot('backups-02-bad-notes.png');
+    await app.byTestId('backup-notes').fill('before the upgrade of {{guestname}}');
+    await app.byTestId('backup-mode').selectOption('stop');
+    await shot('backups-03-form.png');
+
+    await app.byTestId('backup-create-submit').click();
+    await app.byTestId('backup-created').waitFor({ timeout: 10_000 });
+    await shot('backups-04-created.png');
+    await lab.bridge.page.getByRole('button', { name: 'Done' }).click();
+
+    await expect.poll(() => app.byTestId('backup-row').count(), { timeout: 10_000 }).toBe(3);
+    expect(await app.byTestId('backup-row').first().innerText()).toContain(
+      'before the upgrade of alice-web',
+    );
+    expect(await app.byTestId('backups-count').innerText()).toBe(
+      '3 of 3 backups kept across your guests; 0 left.',
+    );
+    const vzdump = sim.requests.filter((request) => request.path === '/nodes/pve1/vzdump');
+    expect(vzdump.map((request) => request.params.mode)).toEqual(['stop']);
+  });
+
+  it('holds "Back up now" back once the count is used up', async () => {
+    await app.byTestId('backup-now').click();
+    await app.byTestId('backup-blocked').waitFor();
+
+    expect(await app.byTestId('backup-blocked').innerText()).toBe(
+      'You keep 3 of 3 backups; delete one to make room.',
+    );
+    expect(await app.byTestId('backup-create-submit').isDisabled()).toBe(true);
+    await shot('backups-05-full.png');
+    await lab.bridge.page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('deletes a backup after confirming, freeing a slot', async () => {
+    await app.byTestId('backup-row').last().getByTestId('backup-delete').click();
+    await app.byTestId('backup-delete-dialog').waitFor();
+    await shot('backups-06-delete-confirm.png');
+
+    await app.byTestId('backup-delete-confirm').click();
+    await app.byTestId('backup-deleted').waitFor({ timeout: 10_000 });
+    await lab.bridge.page.getByRole('button', { name: 'Done' }).click();
+
+    await expect.poll(() => app.byTestId('backup-row').count(), { timeout: 10_000 }).toBe(2);
+    expect(backupsOf(sim)).not.toContain(oldVolid);
+    expect(await app.byTestId('backups-count').innerText()).toBe(
+      '2 of 3 backups kept across your guests; 1 left.',
+    );
+  });
+
+  it('shows the itemised refusal when a backup made elsewhere used the last slot', async () => {
+    // Made outside ProxDesk after the panel last read the count.
+    sim.state.storages.get('local')?.volumes.push(
+      backupVolume('local:backup/vzdump-lxc-200-2026_12_02-03_00_00.tar.zst', 1_796_180_400, {
+        vmid: 200,
+        format: 'tar.zst',
+      }),
+    );
+    const writesBefore = sim.requests.filter((request) => request.method !== 'GET').length;
+
+    await app.byTestId('backup-now').click();
+    await app.byTestId('backup-create-submit').click();
+    await app.byTestId('quota-refusal').waitFor({ timeout: 10_000 });
+
+    expect(await app.byTestId('quota-refusal').innerText()).toContain(
+      'Backups: asks for 1, 0 left of 3 (1 short).',
+    );
+    expect(sim.requests.filter((request) => request.method !== 'GET').length).toBe(writesBefore);
+    await shot('backups-07-refused.png');
+    expect(sim.schemaViolations).toEqual([]);
+  });
+});
