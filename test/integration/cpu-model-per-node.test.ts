@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parsePolicy } from '../../src/main/quota/policy';
-import { demoPolicyPath, startLab, type Lab } from './lab';
+import type { Policy } from '../../src/main/quota/policy';
+import { demoPolicyWith, startLab, type Lab } from './lab';
 
 // The demo policy with CPU model rules for alice where the host CPU is allowed twice, but never
 // on pve1. Her VMs 100 (pve1) and 101 (pve2) both run x86-64-v2-AES in the bundled scenario.
@@ -9,20 +8,14 @@ import { demoPolicyPath, startLab, type Lab } from './lab';
 const vm100 = { node: 'pve1', type: 'qemu', vmid: 100 } as const;
 const vm101 = { node: 'pve2', type: 'qemu', vmid: 101 } as const;
 
-function policyWithPerNodeCpuRule(): NonNullable<Parameters<typeof startLab>[1]>['policy'] {
-  const demo = JSON.parse(readFileSync(demoPolicyPath, 'utf8')) as {
-    users: Record<string, Record<string, unknown>>;
-  };
-  demo.users['alice@pve'] = {
-    ...demo.users['alice@pve'],
+function policyWithPerNodeCpuRule(): Policy {
+  return demoPolicyWith('alice@pve', (alice) => ({
+    ...alice,
     cpuModels: [
       { match: 'x86-64-v2*', max: 2, label: 'x86-64-v2 models' },
       { match: 'host', max: 2, perNode: { pve1: 0 }, label: 'Host CPU' },
     ],
-  };
-  const parsed = parsePolicy(demo);
-  if (!parsed.ok) throw new Error('the policy with a per-node CPU rule is not valid');
-  return parsed.policy;
+  }));
 }
 
 let lab: Lab;

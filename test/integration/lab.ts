@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createCore, type Core, type CoreOptions } from '../../src/main/core';
+import { parsePolicy, type Policy } from '../../src/main/quota/policy';
 import type { ChannelName, ChannelOutput } from '../../src/shared/contract';
 import type { AppErrorData } from '../../src/shared/errors';
 import {
@@ -15,6 +16,23 @@ import {
 
 /** The demo policy, which names the bundled scenario's users. */
 export const demoPolicyPath = resolve(import.meta.dirname, '../../resources/demo/policy.json');
+
+/** The demo policy with one user's entry changed by `change`, parsed as ProxDesk would. */
+export function demoPolicyWith(
+  userid: string,
+  change: (entry: Record<string, unknown>) => Record<string, unknown>,
+): Policy {
+  const demo = JSON.parse(readFileSync(demoPolicyPath, 'utf8')) as {
+    users: Record<string, Record<string, unknown>>;
+  };
+  const entry = demo.users[userid];
+  if (!entry) throw new Error(`the demo policy has no ${userid}`);
+  demo.users[userid] = change(entry);
+  const parsed = parsePolicy(demo);
+  if (!parsed.ok)
+    throw new Error(`the changed demo policy is not valid: ${JSON.stringify(parsed)}`);
+  return parsed.policy;
+}
 
 /** A simulated cluster with a core connected to it. */
 export interface Lab {

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parsePolicy } from '../../src/main/quota/policy';
 import { MiB } from '../../src/shared/units';
-import { demoPolicyPath, startLab, type Lab } from './lab';
+import { demoPolicyWith, startLab, type Lab } from './lab';
 
 // Alice's network use in the bundled scenario against the demo policy (200 MB/s, an interface
 // without a rate counting 50 MB/s): VM 100 net0 50, VM 101 net0 25.5, CT 200 net0 unlimited (50),
@@ -489,15 +487,11 @@ describe('network interfaces with a per-node limit', () => {
   let lab: Lab;
 
   beforeAll(async () => {
-    const demo = JSON.parse(readFileSync(demoPolicyPath, 'utf8')) as {
-      users: Record<string, { network?: Record<string, unknown> }>;
-    };
-    const alice = demo.users['alice@pve'];
-    if (!alice) throw new Error('the demo policy has no alice@pve');
-    alice.network = { ...alice.network, perNode: { pve1: '110MB/s' } };
-    const parsed = parsePolicy(demo);
-    if (!parsed.ok) throw new Error('the changed demo policy is not valid');
-    lab = await startLab({}, { policy: parsed.policy });
+    const policy = demoPolicyWith('alice@pve', (alice) => ({
+      ...alice,
+      network: { ...(alice.network as object), perNode: { pve1: '110MB/s' } },
+    }));
+    lab = await startLab({}, { policy });
     await lab.signIn();
   });
   afterEach(() => {

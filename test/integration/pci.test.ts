@@ -8,9 +8,8 @@ import {
   it,
   onTestFinished,
 } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { parsePolicy } from '../../src/main/quota/policy';
-import { demoPolicyPath, startLab, type Lab } from './lab';
+import type { Policy } from '../../src/main/quota/policy';
+import { demoPolicyWith, startLab, type Lab } from './lab';
 
 // Alice's PCI passthrough in the bundled scenario against the demo policy: the mapping lab-gpu
 // (pve1's GPU) at most once, and one raw device matching /^host:0000:0[13]:00\.[0-7]$/ (the
@@ -305,17 +304,11 @@ describe('PCI passthrough', () => {
 // NIC (03:00.0).
 const rawDevices = '/^host:0000:0[13]:00\\.[0-7]$/';
 
-function policyWithPerNodePci(): NonNullable<Parameters<typeof startLab>[1]>['policy'] {
-  const demo = JSON.parse(readFileSync(demoPolicyPath, 'utf8')) as {
-    users: Record<string, Record<string, unknown>>;
-  };
-  demo.users['alice@pve'] = {
-    ...demo.users['alice@pve'],
+function policyWithPerNodePci(): Policy {
+  return demoPolicyWith('alice@pve', (alice) => ({
+    ...alice,
     pci: [{ match: rawDevices, max: 2, perNode: { pve1: 1 }, label: 'Lab devices' }],
-  };
-  const parsed = parsePolicy(demo);
-  if (!parsed.ok) throw new Error('the policy with a per-node PCI limit is not valid');
-  return parsed.policy;
+  }));
 }
 
 function userIndex(lab: Lab, userid: string): number {

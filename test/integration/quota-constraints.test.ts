@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parsePolicy } from '../../src/main/quota/policy';
+import type { Policy } from '../../src/main/quota/policy';
 import { cpuModelOptions } from '../../src/renderer/features/resources/cpu-model-options';
-import { demoPolicyPath, startLab, type Lab } from './lab';
+import { demoPolicyWith, startLab, type Lab } from './lab';
 
 // Alice's CPU-model and PCI entries with per-node limits, as the forms read them from
 // quota:constraints, and the CPU models the resources dialog offers from them. Her VM 100 and the
@@ -10,22 +9,16 @@ import { demoPolicyPath, startLab, type Lab } from './lab';
 
 const rawDevices = '/^host:0000:0[13]:00\\.[0-7]$/';
 
-function policyWithPerNodeLists(): NonNullable<Parameters<typeof startLab>[1]>['policy'] {
-  const demo = JSON.parse(readFileSync(demoPolicyPath, 'utf8')) as {
-    users: Record<string, Record<string, unknown>>;
-  };
-  demo.users['alice@pve'] = {
-    ...demo.users['alice@pve'],
+function policyWithPerNodeLists(): Policy {
+  return demoPolicyWith('alice@pve', (alice) => ({
+    ...alice,
     cpuModels: [
       { match: 'x86-64-v2*', max: 3 },
       { match: 'x86-64-v3', max: 3, perNode: { pve1: 1 } },
       { match: 'host', max: 2, perNode: { pve1: 0 } },
     ],
     pci: [{ match: rawDevices, max: 2, perNode: { pve1: 1 }, label: 'Lab devices' }],
-  };
-  const parsed = parsePolicy(demo);
-  if (!parsed.ok) throw new Error('the policy with per-node list limits is not valid');
-  return parsed.policy;
+  }));
 }
 
 function userIndex(lab: Lab, userid: string): number {

@@ -12,7 +12,7 @@ import {
 } from './approve';
 import { resolveUserLimits, type UserLimits } from './limits';
 import { parsePolicy } from './policy';
-import type { NodeUsage, Usage } from './usage';
+import { emptyNode, type Usage } from './usage';
 
 function limitsWith(json: Record<string, unknown>): UserLimits {
   const parsed = parsePolicy({ version: 1, users: { 'alice@pve': { pools: ['alice'], ...json } } });
@@ -30,17 +30,6 @@ const limits = limitsWith({
   storage: { 'local-lvm': { max: '200GiB' }, tank: { max: '120GiB' } },
 });
 
-function emptyNode(): NodeUsage {
-  return {
-    cores: 0,
-    memoryBytes: 0,
-    swapBytes: 0,
-    networkBytesPerSecond: 0,
-    storageBytes: {},
-    cpuModels: {},
-    pciDevices: {},
-  };
-}
 
 function usageOf(partial: Partial<Usage>): Usage {
   return {

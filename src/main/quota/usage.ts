@@ -162,7 +162,8 @@ export function computeUsage(
   return usage;
 }
 
-function emptyNode(): NodeUsage {
+/** A node's usage before any guest on it is counted. */
+export function emptyNode(): NodeUsage {
   return {
     cores: 0,
     memoryBytes: 0,
