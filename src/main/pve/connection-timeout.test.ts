@@ -7,7 +7,8 @@ import { createLogger } from '../log/logger';
 import { PveConnection } from './connection';
 
 // A node that accepts a request and then says nothing must not hold a call for ever. The server
-// here answers `/silent` never, `/stalled` with headers and half a body, and `/slow` late.
+// here answers `/silent` never, `/stalled` with headers and half a body, `/trickle` with a body
+// that never ends, `/reset` by dropping the connection, and `/slow` late.
 
 describe('a node that stops answering', () => {
   let server: Server;
@@ -21,6 +22,14 @@ describe('a node that stops answering', () => {
       if (request.url === '/api2/json/stalled') {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.write('{"data":');
+      } else if (request.url === '/api2/json/trickle') {
+        // A byte every 50 ms, for ever: no gap is long, the answer never ends.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        const drip = setInterval(() => response.write(' '), 50);
+        response.on('close', () => clearInterval(drip));
+      } else if (request.url === '/api2/json/reset') {
+        setTimeout(() => request.socket.destroy(), 200);
+        return;
       } else if (request.url === '/api2/json/slow') {
         setTimeout(() => response.end('{"data":"late"}'), 100);
         return;
@@ -34,6 +43,7 @@ describe('a node that stops answering', () => {
       dispatcher: new Agent(),
       logger: createLogger({ level: 'silent' }),
       timeoutMs: 300,
+      getRetries: 2,
     });
   });
   beforeEach(() => {
@@ -58,6 +68,21 @@ describe('a node that stops answering', () => {
     const failure = connection.call({ method: 'GET', path: '/stalled' }, z.unknown());
 
     await expect(failure).rejects.toMatchObject({ code: 'PVE_TIMEOUT' });
+  });
+
+  it('gives up on an answer that trickles in for longer than the time allowed', async () => {
+    const failure = connection.call({ method: 'GET', path: '/trickle' }, z.unknown());
+
+    await expect(failure).rejects.toMatchObject({ code: 'PVE_TIMEOUT' });
+  });
+
+  it('counts the retries of a read against its one deadline', async () => {
+    // Each attempt is reset after 200 ms and a retry waits 200 ms first: a third attempt would
+    // start at 600 ms, after the 300 ms allowed.
+    const failure = connection.call({ method: 'GET', path: '/reset' }, z.unknown());
+
+    await expect(failure).rejects.toMatchObject({ code: 'PVE_TIMEOUT' });
+    expect(arrived.length).toBeLessThan(3);
   });
 
   it('waits for an answer that comes within the time allowed', async () => {

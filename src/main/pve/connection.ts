@@ -129,11 +129,13 @@ export class PveConnection implements PveCaller {
         headers,
         body,
         dispatcher: this.dispatcher,
-        // undici's own timers bound the wait for the answer and for each part of its body; a
-        // timer and a combined signal per request cost more than a usage read can spare.
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-        ...(call.signal === undefined ? {} : { signal: call.signal }),
+        // One deadline for the whole call: connecting, every retry, the headers and the body.
+        // undici's own header and body timeouts would not bound a body that trickles in, nor
+        // the retries of a read.
+        signal:
+          call.signal === undefined
+            ? AbortSignal.timeout(this.timeoutMs)
+            : AbortSignal.any([AbortSignal.timeout(this.timeoutMs), call.signal]),
       });
       status = response.statusCode;
       answered(status);
