@@ -1,6 +1,6 @@
 // `npm run bench`: prints one line per figure, `name: value unit`. Each figure is measured, not
 // estimated: times with performance.now() around the real code path, request counts from what the
-// simulated cluster recorded (sim.requests). Not part of `npm test`; it takes about ten seconds.
+// simulated cluster recorded (sim.requests). Not part of `npm test`; it takes about fifteen seconds.
 //   quota.price.warm.10000   median of 200 pricings of one resize for a user with 10,000 guests,
 //                            through QuotaService.snapshot (warm) and priceChange, after 20 warm-ups
 //   quota.usage.cold.200.*   one quota:usage with nothing cached, 200 guests, 20 ms injected per
