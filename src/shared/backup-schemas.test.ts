@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { backupCreateInputSchema, backupNotesProblem, parseBackupVolid } from './backup-schemas';
+import {
+  backupCountSchema,
+  backupCreateInputSchema,
+  backupNotesProblem,
+  parseBackupVolid,
+} from './backup-schemas';
 
 describe('parseBackupVolid', () => {
   it('reads a VM archive with its storage, guest, time and format', () => {
@@ -73,5 +78,29 @@ describe('backup notes', () => {
       false,
     );
     expect(backupCreateInputSchema.parse({ ...base, notes: '  nightly  ' }).notes).toBe('nightly');
+  });
+});
+
+describe('backup count', () => {
+  it('takes a count read, with or without a limit, and one that could not be read with its reason', () => {
+    const counted = { used: 2, limit: 2, reason: null };
+    const unlimited = { used: 5, limit: null, reason: null };
+    const uncounted = { used: null, limit: 2, reason: 'backup storage nas is not active' };
+
+    expect(backupCountSchema.parse(counted)).toEqual(counted);
+    expect(backupCountSchema.parse(unlimited)).toEqual(unlimited);
+    expect(backupCountSchema.parse(uncounted)).toEqual(uncounted);
+  });
+
+  it.each([
+    ['a count without a reason', { used: null, limit: 2, reason: null }],
+    ['a count with an empty reason', { used: null, limit: 2, reason: '' }],
+    ['a count read and a reason it was not', { used: 1, limit: 2, reason: 'offline' }],
+    ['a count with no reason field', { used: 1, limit: 2 }],
+    ['a negative count', { used: -1, limit: 2, reason: null }],
+    ['a fractional count', { used: 1.5, limit: 2, reason: null }],
+    ['an unknown field', { used: 1, limit: 2, reason: null, extra: true }],
+  ])('refuses %s', (_name, value) => {
+    expect(backupCountSchema.safeParse(value).success).toBe(false);
   });
 });

@@ -145,13 +145,15 @@ export const backupStorageSchema = z.object({
   shared: z.boolean(),
 });
 
-/** The user's backup count against the policy's `backups.max`. */
-export const backupCountSchema = z.object({
-  /** Backups of all the user's guests, plus those being made now. */
-  used: z.number(),
-  /** Null when the policy sets no limit. */
-  limit: z.number().nullable(),
-});
+/**
+ * The user's backup count against the policy's `backups.max`: `used` counts the backups of all
+ * the user's guests plus those being made now, or is null with the `reason` it cannot be read.
+ * `limit` is null when the policy sets no limit.
+ */
+export const backupCountSchema = z.union([
+  z.strictObject({ used: z.number().int().min(0), limit: z.number().nullable(), reason: z.null() }),
+  z.strictObject({ used: z.null(), limit: z.number().nullable(), reason: z.string().min(1) }),
+]);
 
 /** `backup:list` output: the guest's backups, newest first, where to make more, and the count. */
 export const backupListOutputSchema = z.object({
@@ -182,5 +184,6 @@ export const backupDeleteOutputSchema = z.object({
 /** Types the renderer uses. */
 export type Backup = z.infer<typeof backupSchema>;
 export type BackupList = z.infer<typeof backupListOutputSchema>;
+export type BackupCount = z.infer<typeof backupCountSchema>;
 export type BackupCreateInput = z.infer<typeof backupCreateInputSchema>;
 export type BackupDeleteInput = z.infer<typeof backupDeleteInputSchema>;

@@ -64,7 +64,8 @@ describe.runIf(findChromium() !== null)('backups in the renderer', () => {
           }),
         );
       },
-      core: { usageMaxAgeMs: 0 },
+      // A short task deadline, so a backup that outlasts it can be shown.
+      core: { usageMaxAgeMs: 0, taskDeadlineMs: 4_000 },
       user: { userid: 'alice@pve', password: 'alice-lab-pass' },
     });
     ({ sim, app } = lab);
@@ -84,6 +85,12 @@ describe.runIf(findChromium() !== null)('backups in the renderer', () => {
       '2 of 3 backups kept across your guests; 1 left.',
     );
     expect(await app.byTestId('backup-delete').first().isDisabled()).toBe(true);
+    // The date as the task table writes its times (toLocaleString in the page's locale).
+    const madeText = await lab.bridge.page.evaluate(
+      (ms) => new Date(ms).toLocaleString(),
+      1_796_162_400_000,
+    );
+    expect(rows[0]).toContain(madeText);
     await app.byTestId('backups-section').scrollIntoViewIfNeeded();
     await shot('backups-01-list.png');
   });
@@ -161,6 +168,75 @@ describe.runIf(findChromium() !== null)('backups in the renderer', () => {
     );
     expect(sim.requests.filter((request) => request.method !== 'GET').length).toBe(writesBefore);
     await shot('backups-07-refused.png');
+    expect(sim.schemaViolations).toEqual([]);
+    await lab.bridge.page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('lets the dialog close while a backup runs, and the backup goes on', async () => {
+    // Room for two more: the container's backup goes, then the newest of VM 100 is deleted.
+    const local = sim.state.storages.get('local');
+    if (local) local.volumes = local.volumes.filter((volume) => volume.vmid !== 200);
+    await app.byTestId('backup-row').first().getByTestId('backup-delete').click();
+    await app.byTestId('backup-delete-confirm').click();
+    await app.byTestId('backup-deleted').waitFor({ timeout: 10_000 });
+    await lab.bridge.page.getByRole('button', { name: 'Done' }).click();
+    await expect
+      .poll(() => app.byTestId('backups-count').innerText(), { timeout: 10_000 })
+      .toBe('1 of 3 backups kept across your guests; 2 left.');
+
+    await app.byTestId('backup-now').click();
+    await app.byTestId('backup-create-submit').click();
+    await app.byTestId('backup-create-continues').waitFor({ timeout: 10_000 });
+
+    expect(await app.byTestId('backup-create-continues').innerText()).toBe(
+      'You can close this; the backup continues and shows in Tasks.',
+    );
+    expect(await app.byTestId('backup-create-close').innerText()).toBe('Close');
+    expect(await app.byTestId('backup-create-close').isDisabled()).toBe(false);
+    await shot('backups-08-running.png');
+    await app.byTestId('backup-create-close').click();
+    await app.byTestId('backup-create-dialog').waitFor({ state: 'detached' });
+    await expect.poll(() => app.byTestId('backup-row').count(), { timeout: 10_000 }).toBe(2);
+    expect(await app.byTestId('backups-count').innerText()).toBe(
+      '2 of 3 backups kept across your guests; 1 left.',
+    );
+  });
+
+  it('says a backup that outlasts the wait may still be running, and counts its held slot', async () => {
+    sim.faults.hangTasks = true;
+
+    await app.byTestId('backup-now').click();
+    await app.byTestId('backup-create-submit').click();
+    await app.byTestId('backup-create-error').waitFor({ timeout: 15_000 });
+
+    expect(await app.byTestId('backup-create-error').innerText()).toContain(
+      'The backup is still running, or its outcome is unknown',
+    );
+    await shot('backups-09-still-running.png');
+    // The slot stays held while the task may still end; the panel was read again to show it.
+    await expect
+      .poll(() => app.byTestId('backups-count').innerText(), { timeout: 10_000 })
+      .toBe('3 of 3 backups kept across your guests; 0 left.');
+    await app.byTestId('backup-create-close').click();
+    await app.byTestId('backup-create-dialog').waitFor({ state: 'detached' });
+    sim.faults.hangTasks = false;
+  });
+
+  it('shows the count as unknown and holds "Back up now" back while a backup storage is inactive', async () => {
+    const tank = sim.state.storages.get('tank');
+    if (!tank) throw new Error('the scenario has no storage tank');
+    tank.content = [...tank.content, 'backup'];
+    tank.online = false;
+
+    await app.openInstance(200);
+    await app.byTestId('backups-count').waitFor({ timeout: 10_000 });
+
+    expect(await app.byTestId('backups-count').innerText()).toBe(
+      'Backups: cannot be counted — backup storage tank is not active, so the backups there cannot be read.',
+    );
+    expect(await app.byTestId('backup-now').isDisabled()).toBe(true);
+    await app.byTestId('backups-section').scrollIntoViewIfNeeded();
+    await shot('backups-10-uncounted.png');
     expect(sim.schemaViolations).toEqual([]);
   });
 });

@@ -154,7 +154,7 @@ describe('backups', () => {
       ],
       storages: [{ storage: 'local', shared: false }],
       // VM 101's backup on pve2 counts; VM 300's is not hers (and PVE does not show it to her).
-      count: { used: 3, limit: backupLimit },
+      count: { used: 3, limit: backupLimit, reason: null },
     });
   });
 
@@ -208,6 +208,61 @@ describe('backups', () => {
       'poll /nodes/pve1/tasks/<upid>',
       'GET /nodes/pve1/storage/local/content',
     ]);
+  });
+
+  it('returns the backup its task made, not a later one already on the storage', async () => {
+    // A backup job of the lab's, say, left one with a later time than the new one will have.
+    const later = seedBackup(lab, {
+      ...vm100,
+      stamp: '2099_01_01-00_00_00',
+      ctime: Date.UTC(2099, 0, 1) / 1000,
+    });
+
+    const result = await lab.call('backup:create', create100);
+
+    const made = backupVolids(lab).filter((line) => line !== `pve1 ${later}`);
+    expect(made).toHaveLength(1);
+    expect(result.backup?.volid).not.toBe(later);
+    expect(`pve1 ${result.backup?.volid ?? ''}`).toBe(made[0]);
+  });
+
+  it('counts an inactive shared backup storage as unknown and refuses a backup, sending nothing', async () => {
+    const tank = lab.sim.state.storages.get('tank');
+    if (!tank) throw new Error('the scenario has no storage tank');
+    const content = tank.content;
+    tank.content = [...content, 'backup'];
+    tank.online = false;
+    for (const stamp of ['2026_12_01-08_00_00', '2026_12_01-09_00_00']) {
+      tank.volumes.push({
+        volid: `tank:backup/vzdump-qemu-100-${stamp}.vma.zst`,
+        storage: 'tank',
+        node: null,
+        sizeBytes: 1_073_741_824,
+        format: 'vma.zst',
+        content: 'backup',
+        vmid: 100,
+        ctime: 1_796_112_000,
+      });
+    }
+    const from = lab.sim.requests.length;
+
+    try {
+      const listed = await lab.call('backup:list', vm100);
+      const error = await lab.fail('backup:create', create100);
+
+      const reason = 'backup storage tank is not active, so the backups there cannot be read';
+      expect(listed.count).toEqual({ used: null, limit: backupLimit, reason });
+      expect(listed.storages).toEqual([{ storage: 'local', shared: false }]);
+      expect(error.code).toBe('QUOTA_UNDEFINED');
+      expect(error.message).toBe(
+        `Your backups cannot be counted against your backup limit: ${reason}. Try again later, or ask the lab admin.`,
+      );
+      expect(writesSince(lab, from)).toEqual([]);
+    } finally {
+      tank.content = content;
+      delete tank.online;
+      tank.volumes = tank.volumes.filter((volume) => volume.content !== 'backup');
+    }
   });
 
   it('locks the guest for backup while the vzdump task runs', async () => {
@@ -486,6 +541,17 @@ describe('backups in elevated mode', () => {
     expect(lab.sim.schemaViolations).toEqual([]);
     await lab.close();
     rmSync(policyDir, { recursive: true, force: true });
+  });
+
+  it('lists the count as unknown, with why, rather than as the 0 the read-only account sees', async () => {
+    const listed = await lab.call('backup:list', { node: 'pve1', type: 'qemu', vmid: 120 });
+
+    expect(listed.count).toEqual({
+      used: null,
+      limit: 2,
+      reason:
+        'changes are committed with the lab token, and your own account may not see your backups',
+    });
   });
 
   it('refuses a backup under a limit it cannot count with the read-only account, sending nothing', async () => {

@@ -54,6 +54,9 @@ describe('vzdump and backup volumes', () => {
     });
 
     expect(upid).toMatch(/:vzdump:200:alice@pve:$/);
+    expect(sim.state.tasks.get(upid)?.log).toContain(
+      "INFO: creating vzdump archive '/var/lib/vz/dump/vzdump-lxc-200-2026_12_03-10_00_00.tar.zst'",
+    );
     expect(lockWhileRunning).toBe('backup');
     expect(status.exitstatus).toBe('OK');
     expect(sim.state.instances.get(200)?.config.lock).toBeUndefined();

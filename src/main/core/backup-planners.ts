@@ -10,7 +10,7 @@ import type { NodeStorage } from '../pve/api';
 import { quotaExceededError } from '../quota/approve';
 import { backupCountDecision } from '../quota/backup-limit';
 import type { BackupSlots } from './backup-slots';
-import { ownedBackups, readBackups, type ListedBackup } from './backup-usage';
+import { ownedBackups, readBackups, uncountedReason, type ListedBackup } from './backup-usage';
 import { changeableGuest, ownedGuestIn } from './ownership';
 import type { Approved, Claim } from './priced-commit';
 import type { Planner, SnapshotReading } from './planner';
@@ -63,7 +63,8 @@ function ownedGuests(reading: SnapshotReading): { vmids: Set<number>; nodes: str
  * Backing up a guest the user owns that is not locked, to a backup storage of its node. With
  * `elevated`, changes go out with a lab token while reads use the user's read-only account, which
  * PVE does not show backups to (that takes VM.Backup): the count cannot be read, so a limited
- * count refuses (QUOTA_UNDEFINED) rather than let every backup through.
+ * count refuses (QUOTA_UNDEFINED) rather than let every backup through. So does a backup storage
+ * that is enabled but not active, whose backups cannot be listed.
  */
 export function planBackupCreate(
   input: BackupCreateInput,
@@ -89,6 +90,13 @@ export function planBackupCreate(
       const owned = ownedGuests(reading);
       const backups = await readBackups(api, [...owned.nodes, ref.node]);
       backupStorage(backups.storages.get(ref.node), ref.node, input.storage);
+      const uncounted = uncountedReason(backups);
+      if (uncounted !== null && limit !== null) {
+        throw new AppError(
+          'QUOTA_UNDEFINED',
+          `Your backups cannot be counted against your backup limit: ${uncounted}. Try again later, or ask the lab admin.`,
+        );
+      }
       const kept = ownedBackups(backups.listings, owned.vmids).length;
       const detail: BackupCreatePlan = {
         ref,

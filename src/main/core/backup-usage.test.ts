@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { BackupVolume } from '../pve/api';
+import type { BackupVolume, NodeStorage, PveApi } from '../pve/api';
 import { BackupSlots } from './backup-slots';
-import { newestFirst, ownedBackups, toBackup, type BackupListing } from './backup-usage';
+import {
+  newestFirst,
+  ownedBackups,
+  readBackups,
+  toBackup,
+  uncountedReason,
+  type BackupListing,
+} from './backup-usage';
 
 function volume(volid: string, vmid?: number): BackupVolume {
   return { volid, size: 1024, format: 'vma.zst', ...(vmid === undefined ? {} : { vmid }) };
@@ -81,5 +88,60 @@ describe('BackupSlots', () => {
     expect(slots.pending('bob@pve')).toBe(0);
     second();
     expect(slots.pending('alice@pve')).toBe(0);
+  });
+});
+
+describe('readBackups', () => {
+  /** An api whose nodes list `rows`, recording which storage contents were read. */
+  function fakeApi(rows: Record<string, NodeStorage[]>, read: string[]): PveApi {
+    return {
+      nodeStorages: async (node: string) => rows[node] ?? [],
+      backupVolumes: async (node: string, storage: string) => {
+        read.push(`${node} ${storage}`);
+        return [];
+      },
+    } as unknown as PveApi;
+  }
+  const nas = (active: boolean): NodeStorage => ({
+    storage: 'nas',
+    content: 'backup',
+    shared: true,
+    active,
+    enabled: true,
+  });
+
+  it('lists a shared storage where it is active, and reads nothing of an inactive one', async () => {
+    const read: string[] = [];
+    const local = { storage: 'local', content: 'iso,backup', shared: false, active: false };
+    const api = fakeApi({ pve1: [nas(false), local], pve2: [nas(true)] }, read);
+
+    const reading = await readBackups(api, ['pve2', 'pve1']);
+
+    expect(read).toEqual(['pve2 nas']);
+    expect(reading.inactive).toEqual([{ node: 'pve1', storage: 'local', shared: false }]);
+    expect(reading.storages.get('pve1')).toEqual([]);
+    expect(uncountedReason(reading)).toBe(
+      'backup storage local on pve1 is not active, so the backups there cannot be read',
+    );
+  });
+
+  it('names every inactive storage, a shared one once, and leaves a disabled one out', async () => {
+    const read: string[] = [];
+    const off = { storage: 'old', content: 'backup', shared: false, active: false, enabled: false };
+    const local = { storage: 'local', content: 'backup', shared: false, active: false };
+    const api = fakeApi({ pve1: [nas(false), off], pve2: [nas(false), local] }, read);
+
+    const reading = await readBackups(api, ['pve1', 'pve2']);
+
+    expect(read).toEqual([]);
+    expect(uncountedReason(reading)).toBe(
+      'backup storages nas, local on pve2 are not active, so the backups there cannot be read',
+    );
+  });
+
+  it('counts when every backup storage is active', async () => {
+    const api = fakeApi({ pve1: [nas(true)] }, []);
+
+    expect(uncountedReason(await readBackups(api, ['pve1']))).toBeNull();
   });
 });

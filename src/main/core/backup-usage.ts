@@ -23,17 +23,41 @@ export interface ListedBackup {
   vmid: number;
 }
 
-/** What one traversal of the backup storages found. */
-export interface BackupReading {
-  /** The backup storages of each node read, as PVE listed them to the user. */
-  storages: ReadonlyMap<string, readonly NodeStorage[]>;
-  listings: readonly BackupListing[];
+/** A backup storage as one node lists it. */
+export interface BackupStorageOnNode {
+  node: string;
+  storage: string;
+  shared: boolean;
 }
 
-/** Whether a node lists a storage as one that takes backups now. */
-function takesBackups(storage: NodeStorage): boolean {
+/** What one traversal of the backup storages found. */
+export interface BackupReading {
+  /** The active backup storages of each node read, as PVE listed them to the user. */
+  storages: ReadonlyMap<string, readonly NodeStorage[]>;
+  listings: readonly BackupListing[];
+  /** Backup storages that are enabled but not active: what they hold is missing from listings. */
+  inactive: readonly BackupStorageOnNode[];
+}
+
+/** Whether a node lists a storage as enabled and holding backups (active or not). */
+function holdsBackups(storage: NodeStorage): boolean {
   const content = (storage.content ?? '').split(',').map((part) => part.trim());
-  return content.includes('backup') && storage.active !== false && storage.enabled !== false;
+  return content.includes('backup') && storage.enabled !== false;
+}
+
+/**
+ * Why the reading cannot count every backup, or null when it can: an enabled backup storage that
+ * is not active (an unmounted share, an unreachable NAS) still holds its backups, so leaving it out
+ * would count too few.
+ */
+export function uncountedReason(reading: BackupReading): string | null {
+  if (reading.inactive.length === 0) return null;
+  const names = reading.inactive.map((entry) =>
+    entry.shared ? entry.storage : `${entry.storage} on ${entry.node}`,
+  );
+  const noun = names.length === 1 ? 'storage' : 'storages';
+  const verb = names.length === 1 ? 'is' : 'are';
+  return `backup ${noun} ${names.join(', ')} ${verb} not active, so the backups there cannot be read`;
 }
 
 /** The vmid a volume belongs to: PVE's `vmid`, else the one its name carries. */
@@ -75,18 +99,26 @@ export async function readBackups(api: PveApi, nodes: readonly string[]): Promis
   const perNode = await Promise.all(
     sorted.map(
       async (node) =>
-        [node, (await api.nodeStorages(node, 'backup')).filter(takesBackups)] as const,
+        [node, (await api.nodeStorages(node, 'backup')).filter(holdsBackups)] as const,
     ),
   );
-  const storages = new Map(perNode);
-  const sharedListed = new Set<string>();
-  const wanted: Array<{ node: string; storage: string; shared: boolean }> = [];
-  for (const [node, rows] of perNode) {
-    for (const row of rows) {
-      const shared = row.shared === true;
-      if (shared && sharedListed.has(row.storage)) continue;
-      if (shared) sharedListed.add(row.storage);
-      wanted.push({ node, storage: row.storage, shared });
+  const storages = new Map(
+    perNode.map(([node, rows]) => [node, rows.filter((row) => row.active !== false)] as const),
+  );
+  const sharedSeen = new Set<string>();
+  const wanted: BackupStorageOnNode[] = [];
+  const inactive: BackupStorageOnNode[] = [];
+  // Active rows first, so a shared storage active on any node is listed there.
+  for (const active of [true, false]) {
+    for (const [node, rows] of perNode) {
+      for (const row of rows) {
+        if ((row.active !== false) !== active) continue;
+        const shared = row.shared === true;
+        if (shared && sharedSeen.has(row.storage)) continue;
+        if (shared) sharedSeen.add(row.storage);
+        // PVE answers 500 for the content of a storage that is not active: nothing to list there.
+        (active ? wanted : inactive).push({ node, storage: row.storage, shared });
+      }
     }
   }
   const listings = await Promise.all(
@@ -95,7 +127,7 @@ export async function readBackups(api: PveApi, nodes: readonly string[]): Promis
       volumes: await api.backupVolumes(entry.node, entry.storage),
     })),
   );
-  return { storages, listings };
+  return { storages, listings, inactive };
 }
 
 /** A listed backup volume as the contract shows it. */

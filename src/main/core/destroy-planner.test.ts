@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InstanceRef } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { GuestConfig, PveApi } from '../pve/api';
+import type { BackupVolume, GuestConfig, PveApi } from '../pve/api';
 import { parsePolicy, resolveUserLimits } from '../quota/policy';
 import { planDestroy } from './destroy-planner';
 import type { SnapshotReading } from './planner';
@@ -9,8 +9,16 @@ import type { QuotaService, UsageSnapshot } from './quota-service';
 
 const ref = { node: 'pve1', type: 'qemu', vmid: 100 } as const;
 
-/** A reading whose cluster has VM 100 in pool p with `config`, `status` as PVE reports it now. */
-function reading(config: GuestConfig, status = 'stopped'): SnapshotReading {
+/**
+ * A reading whose cluster has VM 100 in pool p with `config`, `status` as PVE reports it now, and
+ * a backup storage `local` on pve1 holding `backups`.
+ */
+function reading(
+  config: GuestConfig,
+  status = 'stopped',
+  backups: BackupVolume[] = [],
+  localActive = true,
+): SnapshotReading {
   const parsed = parsePolicy({
     version: 1,
     users: { 'a@pve': { pools: ['p'], cores: { max: 8 }, storage: { tank: { max: '100GiB' } } } },
@@ -22,6 +30,16 @@ function reading(config: GuestConfig, status = 'stopped'): SnapshotReading {
   const api = {
     guests: async () => [row],
     config: async () => config,
+    nodeStorages: async () => [
+      {
+        storage: 'local',
+        content: 'backup,iso',
+        shared: false,
+        active: localActive,
+        enabled: true,
+      },
+    ],
+    backupVolumes: async () => backups,
   } as unknown as PveApi;
   // The snapshot is stale on purpose: the planner must go by what the cluster says now.
   const snapshot = { limits, rows: [], guests: [], usage: {} } as unknown as UsageSnapshot;
@@ -85,6 +103,37 @@ describe('planDestroy', () => {
 
     expect(error.code).toBe(code);
     expect(error.message).toContain(message);
+  });
+
+  it("refuses a guest with a backup, naming where, and ignores other guests' backups", async () => {
+    const backups = [
+      { volid: 'local:backup/vzdump-qemu-100-2026_12_01-08_00_00.vma.zst', vmid: 100 },
+      { volid: 'local:backup/vzdump-qemu-101-2026_12_01-08_00_00.vma.zst', vmid: 101 },
+    ];
+
+    const error = await refusal(ref, reading(vm, 'stopped', backups));
+
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toBe(
+      'Guest 100 still has 1 backup (local); delete it first: once the guest is gone you could no longer see or delete it, and it would still take space.',
+    );
+  });
+
+  it('plans the destroy when only other guests have backups on the node', async () => {
+    const backups = [{ volid: 'local:backup/vzdump-qemu-101-2026_12_01-08_00_00.vma.zst' }];
+
+    const plan = await planDestroy(ref).plan(reading(vm, 'stopped', backups));
+
+    expect(plan.detail).toEqual({ ref, userid: 'a@pve' });
+  });
+
+  it('refuses while a backup storage of the node is not active', async () => {
+    const error = await refusal(ref, reading(vm, 'stopped', [], false));
+
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toContain(
+      'backup storage local on pve1 is not active, so the backups there cannot be read',
+    );
   });
 
   it('refuses a guest on another node than the one asked for', async () => {

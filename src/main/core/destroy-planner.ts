@@ -1,9 +1,10 @@
 import type { InstanceRef } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { GuestConfig } from '../pve/api';
+import type { GuestConfig, PveApi } from '../pve/api';
 import { usageDifference, type ResourceDelta } from '../quota/approve';
 import type { UserLimits } from '../quota/limits';
 import { computeUsage, type GuestForUsage } from '../quota/usage';
+import { ownedBackups, readBackups, uncountedReason } from './backup-usage';
 import { findOwnedGuest, type GuestResource } from './ownership';
 import type { Planner } from './planner';
 
@@ -11,6 +12,7 @@ import type { Planner } from './planner';
 // has it now, not as a warm usage snapshot last saw it: the guest list and its config are read
 // afresh. A running, locked or protected guest is refused before anything is sent; PVE would
 // refuse it too, but nothing irreversible should depend on a check made only on the far side.
+// A guest with backups is refused as well, which PVE would not do: see refuseWithBackups.
 
 /** What a destroy sends, and who asked for it (for the log). */
 export interface DestroyPlan {
@@ -41,6 +43,31 @@ function refuseUndestroyable(ref: InstanceRef, row: GuestResource, config: Guest
   }
 }
 
+/**
+ * Throws CONFLICT while the guest has backups the user can see on its node, or while a backup
+ * storage there cannot be read: the backups outlive the guest, still count and take space, but
+ * once it is gone the user could no longer list or delete them.
+ */
+async function refuseWithBackups(api: PveApi, ref: InstanceRef): Promise<void> {
+  const reading = await readBackups(api, [ref.node]);
+  const uncounted = uncountedReason(reading);
+  if (uncounted !== null) {
+    throw new AppError(
+      'CONFLICT',
+      `Guest ${ref.vmid}'s backups cannot be checked (${uncounted}); try again later: a guest with backups cannot be destroyed, as you could no longer see or delete them once it is gone.`,
+    );
+  }
+  const kept = ownedBackups(reading.listings, new Set([ref.vmid]));
+  if (kept.length === 0) return;
+  const where = [...new Set(kept.map((entry) => entry.storage))].sort().join(', ');
+  const [noun, them, they] =
+    kept.length === 1 ? ['backup', 'it', 'it'] : ['backups', 'them', 'they'];
+  throw new AppError(
+    'CONFLICT',
+    `Guest ${ref.vmid} still has ${kept.length} ${noun} (${where}); delete ${them} first: once the guest is gone you could no longer see or delete ${them}, and ${they} would still take space.`,
+  );
+}
+
 /** What the guest alone counts, as a change that frees it. */
 function freedBy(limits: UserLimits, guest: GuestForUsage): ResourceDelta {
   return usageDifference(computeUsage(limits, [guest]), computeUsage(limits, []), guest.node);
@@ -58,6 +85,7 @@ export function planDestroy(ref: InstanceRef): Planner<DestroyPlan> {
       const row = await findOwnedGuest(api, limits, ref);
       const config = await api.config(ref.node, ref.type, ref.vmid);
       refuseUndestroyable(ref, row, config);
+      await refuseWithBackups(api, ref);
       const guest: GuestForUsage = {
         node: row.node,
         type: row.type,

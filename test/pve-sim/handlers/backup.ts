@@ -108,6 +108,11 @@ function freeArchiveName(
   }
 }
 
+/** Where a directory storage keeps its archives: PVE's defaults for `local` and for mounts. */
+function dumpDirectory(storageId: string): string {
+  return storageId === 'local' ? '/var/lib/vz/dump' : `/mnt/pve/${storageId}/dump`;
+}
+
 function vzdump(ctx: RequestContext): RouteResult {
   const p = new ParamReader(ctx.params);
   const vmidText = p.requiredText('vmid', { pattern: /^[1-9][0-9]{2,8}$/ });
@@ -158,6 +163,9 @@ function vzdump(ctx: RequestContext): RouteResult {
   };
   const prefix = `${storageId}:backup/vzdump-${guest.type}-${vmid}`;
   const extension = archiveExtension(guest.type, compress);
+  // As vzdump does, the archive is named when its backup starts, and the log gives its path.
+  const name = freeArchiveName(storage, node, prefix, extension, Math.floor(nowMs() / 1000));
+  const archivePath = `${dumpDirectory(storageId)}/${name.volid.slice(`${storageId}:backup/`.length)}`;
 
   const task = tasks.start({
     node,
@@ -167,7 +175,7 @@ function vzdump(ctx: RequestContext): RouteResult {
     progress: [
       `INFO: starting new backup job: vzdump ${vmid} --storage ${storageId} --mode ${mode} --compress ${compress}`,
       `INFO: Starting Backup of ${label} ${vmid} (${guest.type})`,
-      `INFO: creating vzdump archive of ${label} ${vmid} on storage '${storageId}'`,
+      ...(lockedBefore === null ? [`INFO: creating vzdump archive '${archivePath}'`] : []),
     ],
     finish: () => {
       if (lockedBefore !== null) {
@@ -184,7 +192,6 @@ function vzdump(ctx: RequestContext): RouteResult {
           `Backup of ${label} ${vmid} failed - not enough free space on storage '${storageId}'`,
         );
       }
-      const name = freeArchiveName(storage, node, prefix, extension, Math.floor(nowMs() / 1000));
       const volume: VolumeState = {
         volid: name.volid,
         storage: storageId,

@@ -1,8 +1,8 @@
 import type { BackupCreatePlan } from '../backup-planners';
 import { claimBackupSlot, planBackupCreate, planBackupDelete } from '../backup-planners';
 import { backupSlotsOf } from '../backup-slots';
-import { newestFirst, ownedBackups, readBackups, toBackup } from '../backup-usage';
-import type { Backup } from '../../../shared/backup-schemas';
+import { newestFirst, ownedBackups, readBackups, toBackup, uncountedReason } from '../backup-usage';
+import type { Backup, BackupCount } from '../../../shared/backup-schemas';
 import type { HandlerGroup } from '../context';
 import { ownedGuestIn } from '../ownership';
 import type { PveApi } from '../../pve/api';
@@ -20,23 +20,53 @@ function vzdumpParams(plan: BackupCreatePlan): BackupParams {
   };
 }
 
-/** The guest's newest backup on the storage, as read after the task; null if it cannot be read. */
-async function newestBackup(api: PveApi, plan: BackupCreatePlan): Promise<Backup | null> {
+// vzdump logs the archive it writes as `creating vzdump archive '<dump dir>/<file>'`; the file is
+// the volume's name below `<storage>:backup/`.
+const archiveLine = /^INFO: creating vzdump archive '(?:[^']*\/)?(vzdump-[^'/]+)'$/;
+
+/** The archive file the backup task names in its log, or null when it names none. */
+async function archiveOfTask(api: PveApi, node: string, upid: string): Promise<string | null> {
+  const log = await api.taskLog(node, upid, 0);
+  for (const line of log) {
+    const match = archiveLine.exec(line.t);
+    if (match?.[1] !== undefined) return match[1];
+  }
+  return null;
+}
+
+/**
+ * The backup the task made, as listed after it; null if it cannot be read. It is found by the
+ * archive its log names, not as the newest: a backup job of the lab may have added a later one.
+ */
+async function madeBackup(
+  api: PveApi,
+  plan: BackupCreatePlan,
+  upid: string,
+): Promise<Backup | null> {
   const { node, vmid } = plan.ref;
   try {
+    const archive = await archiveOfTask(api, node, upid);
+    if (archive === null) return null;
+    const volid = `${plan.storage}:backup/${archive}`;
     const volumes = await api.backupVolumes(node, plan.storage, vmid);
-    const backups = volumes.map((volume) => toBackup({ storage: plan.storage, volume }));
-    return newestFirst(backups)[0] ?? null;
+    const volume = volumes.find((candidate) => candidate.volid === volid);
+    return volume === undefined ? null : toBackup({ storage: plan.storage, volume });
   } catch {
     // The backup is made; a failed read must not report it as failed.
     return null;
   }
 }
 
+// The user's read-only account, which reads in elevated mode, is not shown backups (that takes
+// VM.Backup), so a count read with it would say 0 whatever is kept.
+const elevatedUncounted =
+  'changes are committed with the lab token, and your own account may not see your backups';
+
 /** Listing, making and deleting the backups of a user's guests, within the backup count. */
 export const backupHandlers: HandlerGroup<'backup:list' | 'backup:create' | 'backup:delete'> = {
   'backup:list': async (input, context) => {
-    const { api, userid } = await context.sessions.api();
+    const { api, userid, clusterId } = await context.sessions.api();
+    const elevated = context.elevated.installed(clusterId) !== null;
     const ref = { node: input.node, type: input.type, vmid: input.vmid };
     const beingMade = backupSlotsOf(context.reservations).pending(userid);
     const snapshot = await context.quota.snapshot(api, userid);
@@ -51,11 +81,13 @@ export const backupHandlers: HandlerGroup<'backup:list' | 'backup:create' | 'bac
       storage: row.storage,
       shared: row.shared === true,
     }));
-    return {
-      backups: newestFirst(backups),
-      storages,
-      count: { used: owned.length + beingMade, limit: snapshot.limits.backups.max },
-    };
+    const limit = snapshot.limits.backups.max;
+    const uncounted = elevated ? elevatedUncounted : uncountedReason(reading);
+    const count: BackupCount =
+      uncounted === null
+        ? { used: owned.length + beingMade, limit, reason: null }
+        : { used: null, limit, reason: uncounted };
+    return { backups: newestFirst(backups), storages, count };
   },
 
   'backup:create': async (input, context) => {
@@ -76,7 +108,7 @@ export const backupHandlers: HandlerGroup<'backup:list' | 'backup:create' | 'bac
       }),
     });
     const task = committedTask(outcome);
-    return { backup: await newestBackup(outcome.api, outcome.detail), task };
+    return { backup: await madeBackup(outcome.api, outcome.detail, task.upid), task };
   },
 
   'backup:delete': async (input, context) => {

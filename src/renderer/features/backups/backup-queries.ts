@@ -16,7 +16,6 @@ import { taskKeys } from '../tasks/task-queries';
 
 /** Query keys of the backups panel; a guest's list sits under the guest's detail key. */
 export const backupKeys = {
-  all: ['backups'] as const,
   list: (ref: InstanceRef) => [...instanceKeys.detail(ref), 'backups'] as const,
 };
 
@@ -44,16 +43,31 @@ function refresh(client: QueryClient, ref: InstanceRef): Promise<unknown> {
   ]);
 }
 
+/**
+ * Whether a failed backup change leaves the panel out of date. A refusal means main counted other
+ * backups than the panel showed; a failed task may have left the guest locked or a partial volume
+ * behind; a task still running or of unknown outcome keeps its slot held and the guest locked.
+ */
+export function staleAfterFailure(error: Error): boolean {
+  return isApiError(
+    error,
+    'QUOTA_EXCEEDED',
+    'QUOTA_UNDEFINED',
+    'TASK_FAILED',
+    'TASK_TIMEOUT',
+    'OUTCOME_UNKNOWN',
+    'NOT_FOUND',
+    'CONFLICT',
+    'LOCKED',
+  );
+}
+
 async function refreshAfterFailure(
   client: QueryClient,
   ref: InstanceRef,
   error: Error,
 ): Promise<void> {
-  // A refusal means main counted other backups than the panel showed; a failed task may have
-  // left the guest locked or a partial volume behind.
-  if (isApiError(error, 'QUOTA_EXCEEDED', 'TASK_FAILED', 'NOT_FOUND', 'CONFLICT', 'LOCKED')) {
-    await refresh(client, ref);
-  }
+  if (staleAfterFailure(error)) await refresh(client, ref);
 }
 
 /** What "Back up now" sends besides the guest. */

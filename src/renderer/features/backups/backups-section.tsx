@@ -3,7 +3,12 @@ import type { Backup } from '../../../shared/backup-schemas';
 import type { InstanceDetail } from '../../../shared/contract';
 import { formatBytes } from '../../../shared/units';
 import { ErrorMessage } from '../../components/error-message';
-import { backupCountText, backupDateText, backupFileName } from './backup-labels';
+import {
+  backupBlockedReason,
+  backupCountText,
+  backupDateText,
+  backupFileName,
+} from './backup-labels';
 import { useBackups } from './backup-queries';
 import { CreateBackupDialog } from './create-backup-dialog';
 import { DeleteBackupDialog } from './delete-backup-dialog';
@@ -12,15 +17,20 @@ type Open = { kind: 'none' } | { kind: 'create' } | { kind: 'delete'; backup: Ba
 
 function BackupTable({
   backups,
+  complete,
   onDelete,
 }: {
   backups: readonly Backup[];
+  /** False when some backup storage could not be read, so "none" would not be known. */
+  complete: boolean;
   onDelete: (backup: Backup) => void;
 }): ReactNode {
   if (backups.length === 0) {
     return (
       <p className="empty" data-testid="backups-empty">
-        This guest has no backups on its node&apos;s backup storages.
+        {complete
+          ? "This guest has no backups on its node's backup storages."
+          : 'No backups of this guest on the backup storages that could be read.'}
       </p>
     );
   }
@@ -86,7 +96,11 @@ export function BackupsSection({ detail }: { detail: InstanceDetail }): ReactNod
   const [open, setOpen] = useState<Open>({ kind: 'none' });
   const list = useBackups(detail);
   const close = (): void => setOpen({ kind: 'none' });
-  const blocked = detail.lock !== null ? `Locked (${detail.lock})` : null;
+  // A used-up count still opens the dialog, which says what to delete; a count that cannot be
+  // read holds the button back here, as main would refuse any backup under a limit.
+  const count = list.isSuccess ? list.data.count : null;
+  const uncounted = count !== null && count.used === null ? backupBlockedReason(count) : null;
+  const blocked = detail.lock !== null ? `Locked (${detail.lock})` : uncounted;
 
   return (
     <>
@@ -109,6 +123,7 @@ export function BackupsSection({ detail }: { detail: InstanceDetail }): ReactNod
           </p>
           <BackupTable
             backups={list.data.backups}
+            complete={list.data.count.reason === null}
             onDelete={(backup) => setOpen({ kind: 'delete', backup })}
           />
         </>

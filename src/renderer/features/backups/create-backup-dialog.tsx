@@ -7,7 +7,6 @@ import type { InstanceRef } from '../../../shared/contract';
 import { formatBytes } from '../../../shared/units';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
-import { DialogActions } from '../../components/dialog-actions';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
 import { QuotaRefusal } from '../disks/quota-refusal';
@@ -50,7 +49,6 @@ export function CreateBackupDialog({
     <Dialog
       title={`Back up guest ${instance.vmid}`}
       onClose={onClose}
-      closable={!create.isPending}
       initialFocusRef={storageRef}
       testId="backup-create-dialog"
     >
@@ -155,18 +153,38 @@ export function CreateBackupDialog({
           ) : create.isError ? (
             <ErrorMessage
               error={create.error}
-              title="The backup was not made"
+              title={
+                isApiError(create.error, 'TASK_TIMEOUT', 'OUTCOME_UNKNOWN')
+                  ? 'The backup is still running, or its outcome is unknown'
+                  : 'The backup was not made'
+              }
               testId="backup-create-error"
             />
           ) : null}
-          <DialogActions
-            busy={create.isPending}
-            blocked={blocked !== null || list.storages.length === 0}
-            onCancel={onClose}
-            confirmLabel="Back up now"
-            busyLabel="Backing up…"
-            confirmTestId="backup-create-submit"
-          />
+          {/* Not DialogActions: its Cancel waits while busy, and vzdump may outlast the wait. */}
+          <div className="dialog-actions">
+            <button
+              type="button"
+              className="button"
+              data-testid="backup-create-close"
+              onClick={onClose}
+            >
+              {create.isPending ? 'Close' : 'Cancel'}
+            </button>
+            <button
+              type="submit"
+              className="button button-primary"
+              data-testid="backup-create-submit"
+              disabled={create.isPending || blocked !== null || list.storages.length === 0}
+            >
+              {create.isPending ? 'Backing up…' : 'Back up now'}
+            </button>
+          </div>
+          {create.isPending ? (
+            <p className="field-hint" role="status" data-testid="backup-create-continues">
+              You can close this; the backup continues and shows in Tasks.
+            </p>
+          ) : null}
         </form>
       )}
     </Dialog>
