@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
+import type { PveApi } from '../src/main/pve/api';
 import type {
   ClusterResource,
   GuestConfig,
-  PveApi,
   StorageVolume,
   UserMembership,
-} from '../src/main/pve/api';
+} from '../src/main/pve/api-schemas';
 import type { Policy } from '../src/main/quota/policy';
 import { parsePolicy } from '../src/main/quota/policy';
 import { bundledScenarioPath, parseScenario, type Scenario } from '../test/pve-sim';

@@ -29,6 +29,7 @@ describe.runIf(findChromium() !== null)('a change that survives the sign-in prom
     });
     ({ sim, app } = lab);
     await app.openInstance(100);
+    await app.byTestId('backups-count').waitFor();
   });
   afterAll(() => lab?.close());
 
@@ -88,6 +89,9 @@ describe.runIf(findChromium() !== null)('a change that survives the sign-in prom
 
   it('drops the waiting change when the user chooses to sign out at the prompt', async () => {
     await app.openInstance(110);
+    // The guest view's last reading (its backups) must be in before the ticket ages: a reading
+    // after that would bring the prompt up before the change does.
+    await app.byTestId('backups-count').waitFor();
     const coresBefore = sim.state.instances.get(110)?.config.cores;
     simNow += 121 * minute;
     await app.changeResources({ cores: Number(coresBefore) + 1 });

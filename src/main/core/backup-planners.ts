@@ -6,7 +6,7 @@ import {
   type BackupMode,
 } from '../../shared/backup-schemas';
 import { AppError } from '../../shared/errors';
-import type { NodeStorage } from '../pve/api';
+import type { NodeStorage } from '../pve/api-schemas';
 import { quotaExceededError } from '../quota/approve';
 import { backupCountDecision } from '../quota/backup-limit';
 import type { BackupSlots } from './backup-slots';

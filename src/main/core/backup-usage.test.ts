@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BackupVolume, NodeStorage, PveApi } from '../pve/api';
+import type { PveApi } from '../pve/api';
+import type { BackupVolume, NodeStorage } from '../pve/api-schemas';
 import { BackupSlots } from './backup-slots';
 import {
   newestFirst,

@@ -1,5 +1,6 @@
 import { parseBackupVolid, type Backup } from '../../shared/backup-schemas';
-import type { BackupVolume, NodeStorage, PveApi } from '../pve/api';
+import type { PveApi } from '../pve/api';
+import type { BackupVolume, NodeStorage } from '../pve/api-schemas';
 
 // Counting a user's backups. The policy's `backups.max` caps the backup volumes of all the guests
 // in the user's pools, on the backup storages of the nodes those guests run on. A shared storage

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '../../shared/errors';
-import type { ClusterStatusRow } from '../pve/api';
+import type { ClusterStatusRow } from '../pve/api-schemas';
 import { provenMember, type MembershipInput } from './cluster-membership';
 
 const rows: ClusterStatusRow[] = [

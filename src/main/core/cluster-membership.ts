@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import type { ClusterStatusRow } from '../pve/api';
+import type { ClusterStatusRow } from '../pve/api-schemas';
 import type { ClusterNode } from '../pve/cluster-connection';
 import { canonicalIp, canonicalNodeUrl, nodeAddressKey } from '../store/node-address';
 import { discoveredAddress } from './discovered-address';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { InstanceRef } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { BackupVolume, GuestConfig, PveApi } from '../pve/api';
+import type { PveApi } from '../pve/api';
+import type { BackupVolume, GuestConfig } from '../pve/api-schemas';
 import { parsePolicy, resolveUserLimits } from '../quota/policy';
 import { planDestroy } from './destroy-planner';
 import type { SnapshotReading } from './planner';

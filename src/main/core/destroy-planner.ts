@@ -1,6 +1,7 @@
 import type { InstanceRef } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { GuestConfig, PveApi } from '../pve/api';
+import type { PveApi } from '../pve/api';
+import type { GuestConfig } from '../pve/api-schemas';
 import { usageDifference, type ResourceDelta } from '../quota/approve';
 import type { UserLimits } from '../quota/limits';
 import { computeUsage, type GuestForUsage } from '../quota/usage';

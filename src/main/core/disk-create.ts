@@ -1,7 +1,7 @@
 import type { DiskCreateInput } from '../../shared/disk-create-schemas';
 import { AppError } from '../../shared/errors';
 import { GiB } from '../../shared/units';
-import type { GuestConfig } from '../pve/api';
+import type { GuestConfig } from '../pve/api-schemas';
 import { parseGuestVolumes } from '../pve/volumes';
 import type { ResourceDelta } from '../quota/approve';
 import { isBusAllowed, type UserLimits } from '../quota/limits';

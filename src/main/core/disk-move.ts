@@ -1,6 +1,6 @@
 import type { DiskMoveInput } from '../../shared/disk-move-schemas';
 import { AppError } from '../../shared/errors';
-import type { GuestConfig } from '../pve/api';
+import type { GuestConfig } from '../pve/api-schemas';
 import { parseGuestVolumes, type GuestVolume } from '../pve/volumes';
 import type { ResourceDelta } from '../quota/approve';
 import { isBusAllowed, type UserLimits } from '../quota/limits';

@@ -1,7 +1,7 @@
 import type { DiskAttachInput, DiskSlotResult } from '../../shared/disk-slot-schemas';
 import { isUnusedKey, mountPathSchema } from '../../shared/disk-slot-schemas';
 import { AppError } from '../../shared/errors';
-import type { GuestConfig } from '../pve/api';
+import type { GuestConfig } from '../pve/api-schemas';
 import { formatPropertyString, PropertyStringError } from '../pve/property-string';
 import { parseGuestVolumes, storageOfVolume, type GuestVolume } from '../pve/volumes';
 import type { ResourceDelta } from '../quota/approve';

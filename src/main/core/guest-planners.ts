@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors';
 import type { ResourceChangeInput } from '../../shared/guest-change-schemas';
 import type { NetCreateInput, NetworkInterface } from '../../shared/network-schemas';
 import type { PciAttachInput, PciFlags } from '../../shared/pci-schemas';
-import type { GuestConfig } from '../pve/api';
+import type { GuestConfig } from '../pve/api-schemas';
 import type { ResourceDelta } from '../quota/approve';
 import type { UserLimits } from '../quota/limits';
 import type { GuestForUsage } from '../quota/usage';

@@ -10,7 +10,7 @@ import {
   type NetCreateInput,
   type NetworkInterface,
 } from '../../shared/network-schemas';
-import type { GuestConfig } from '../pve/api';
+import type { GuestConfig } from '../pve/api-schemas';
 import { parseGuestNetworks, type GuestNetwork } from '../pve/networks';
 import {
   formatPropertyString,

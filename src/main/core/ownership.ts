@@ -1,6 +1,7 @@
 import type { InstanceRef, InstanceSummary } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { ClusterResource, GuestConfig, PveApi } from '../pve/api';
+import type { PveApi } from '../pve/api';
+import type { ClusterResource, GuestConfig } from '../pve/api-schemas';
 import type { UserLimits } from '../quota/policy';
 
 /** A cluster row that is a guest with the fields ProxDesk relies on. */

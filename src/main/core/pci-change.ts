@@ -8,7 +8,7 @@ import {
   type PciAttachInput,
   type PciFlags,
 } from '../../shared/pci-schemas';
-import type { GuestConfig } from '../pve/api';
+import type { GuestConfig } from '../pve/api-schemas';
 import {
   formatPropertyString,
   parsePropertyString,

@@ -1,6 +1,7 @@
 import type { TaskOutcome } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { GuestConfig, PveApi } from '../pve/api';
+import type { PveApi } from '../pve/api';
+import type { GuestConfig } from '../pve/api-schemas';
 import { quotaExceededError } from '../quota/approve';
 import type { CoreContext } from './context';
 import type { OnGuest, Planner } from './planner';

@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors';
 import type { GuestResources } from '../../shared/operation-schemas';
-import type { GuestConfig } from '../pve/api';
+import type { GuestConfig } from '../pve/api-schemas';
 import { readCpuModel } from '../pve/cpu-model';
 import { formatPropertyString, parsePropertyString } from '../pve/property-string';
 import { usageDifference, type ResourceDelta } from '../quota/approve';

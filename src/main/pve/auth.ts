@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import { ticketSchema } from './api';
+import { ticketSchema } from './api-schemas';
 import type { PveCaller, PveConnection } from './connection';
 import { isPartialTicket, readChallengeMethods, type TfaChallenge } from './tfa';
 

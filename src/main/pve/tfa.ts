@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import { ticketSchema } from './api';
+import { ticketSchema } from './api-schemas';
 import type { Ticket } from './auth';
 import type { PveConnection } from './connection';
 

@@ -6,7 +6,7 @@ import type { Backup, BackupCount } from '../../../shared/backup-schemas';
 import type { HandlerGroup } from '../context';
 import { ownedGuestIn } from '../ownership';
 import type { PveApi } from '../../pve/api';
-import type { BackupParams } from '../../pve/api';
+import type { BackupParams } from '../../pve/api-schemas';
 import { commitClaimedChange, commitPricedChange, committedTask } from '../priced-commit';
 
 /** The vzdump parameters of a planned backup. */

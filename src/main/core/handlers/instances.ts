@@ -1,6 +1,6 @@
 import type { InstanceDetail } from '../../../shared/contract';
 import { MiB } from '../../../shared/units';
-import type { GuestConfig } from '../../pve/api';
+import type { GuestConfig } from '../../pve/api-schemas';
 import { readCpuModel } from '../../pve/cpu-model';
 import { parseGuestNetworks } from '../../pve/networks';
 import { isResizableVolume, parseGuestVolumes } from '../../pve/volumes';

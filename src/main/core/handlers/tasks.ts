@@ -1,6 +1,7 @@
 import { AppError, isAppError } from '../../../shared/errors';
 import type { TaskSummary } from '../../../shared/operation-schemas';
-import type { NodeTask, PveApi } from '../../pve/api';
+import type { PveApi } from '../../pve/api';
+import type { NodeTask } from '../../pve/api-schemas';
 import { classifyExitStatus, nodeOfUpid } from '../../pve/tasks';
 import type { UserLimits } from '../../quota/limits';
 import type { HandlerGroup } from '../context';
