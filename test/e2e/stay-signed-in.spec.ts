@@ -7,6 +7,7 @@ import { MemorySecretStore } from '../../src/main/store/secrets';
 import { bundledScenarioPath, loadScenario, startSim, type Sim } from '../pve-sim';
 import { findChromium, openRendererInChromium, type BrowserBridge } from './browser-bridge';
 import { ProxdeskApp } from './pages/proxdesk-app';
+import { screenshotDir } from './renderer-lab';
 
 const policyFile = resolve(import.meta.dirname, '../../resources/demo/policy.json');
 const minute = 60_000;
@@ -102,6 +103,7 @@ describe.runIf(findChromium() !== null)('stay signed in, in the renderer', () =>
     app = await open();
     await app.byTestId('restore-retry').waitFor({ timeout: 20_000 });
     const notice = await app.byTestId('sign-in-notice').textContent();
+    await bridge?.page.screenshot({ path: join(screenshotDir, 'stay-signed-in-01-try-again.png') });
     await node.start();
     await app.byTestId('restore-retry').click();
     await app.waitForWorkspace();
