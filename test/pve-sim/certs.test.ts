@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { connect, type PeerCertificate } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serialNumber } from './certs.js';
 import { createNodeCertificate, fingerprintOf, issueCertificate, type Sim } from './index.js';
 import { startLab } from './test-client.js';
 
@@ -62,5 +63,15 @@ describe('node certificates', () => {
     expect(leaf.ca).toBe(false);
     expect(root.ca).toBe(true);
     expect(node.fingerprint).toBe(fingerprintOf(node.certPem));
+  });
+});
+
+describe('serialNumber', () => {
+  it('never starts with a zero byte or a set top bit, which DER or OpenSSL would refuse', () => {
+    expect(serialNumber(Buffer.alloc(16, 0x00))).toBe(`40${'00'.repeat(15)}`);
+    expect(serialNumber(Buffer.from([0x00, 0x01, ...Array<number>(14).fill(0x22)]))).toBe(
+      `4001${'22'.repeat(14)}`,
+    );
+    expect(serialNumber(Buffer.alloc(16, 0xff))).toBe(`7f${'ff'.repeat(15)}`);
   });
 });

@@ -59,11 +59,15 @@ function subjectAttributes(subject: CertificateSubject): forge.pki.CertificateFi
   return attributes;
 }
 
-/** A positive serial number: 16 random bytes with the top bit clear. */
-function serialNumber(): string {
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] ?? 0) & 0x7f;
-  return bytes.toString('hex');
+/**
+ * A serial number from 16 bytes (random ones by default), as hex whose DER encoding is minimal:
+ * the top bit clear, so it is positive, and the first byte never 0, which DER would refuse as
+ * padding when the next byte's top bit is clear too (OpenSSL: "illegal padding").
+ */
+export function serialNumber(bytes: Buffer = randomBytes(16)): string {
+  const serial = Buffer.from(bytes);
+  serial[0] = ((serial[0] ?? 0) & 0x3f) | 0x40;
+  return serial.toString('hex');
 }
 
 /**

@@ -11,6 +11,7 @@ import { insecureAgent } from './test-client.js';
 const cliPath = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
 describe('command line', () => {
+  // A new Node process that loads tsx and makes its RSA key takes seconds on a busy machine.
   it('prints url, fingerprint and users, logs requests, and exits cleanly on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
@@ -48,7 +49,7 @@ describe('command line', () => {
     ]);
     expect(stderr).toContain('GET /access/domains -> 200\n');
     expect(code).toBe(0);
-  });
+  }, 30_000);
 
   it('with --root-ca prints the cluster CA, which issued the certificate it serves', async () => {
     const child = spawn(
