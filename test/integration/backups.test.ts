@@ -10,6 +10,7 @@ import {
   elevatedLabScenario,
 } from '../fixtures/elevated-lab';
 import { demoPolicyPath, startLab, type Lab } from './lab';
+import { requestsSince, writesSince } from './sim-requests';
 
 // alice owns VM 100 (pve1), VM 101 (pve2) and CT 200 (pve1); `local` is a backup storage local to
 // each node. This lab's policy lets her keep 2 backups. VM 300 is readable to her, not hers.
@@ -53,26 +54,6 @@ function backupVolids(lab: Lab): string[] {
 function removeBackups(lab: Lab): void {
   const storage = lab.sim.state.storages.get('local');
   if (storage) storage.volumes = storage.volumes.filter((volume) => volume.content !== 'backup');
-}
-
-/** Writes (POST, PUT, DELETE) sent since request `from`. */
-function writesSince(lab: Lab, from: number): string[] {
-  return lab.sim.requests
-    .slice(from)
-    .filter((request) => request.method !== 'GET')
-    .map((request) => `${request.method} ${request.path}`);
-}
-
-/**
- * Requests since `from`. Following a task polls its status and log a number of times that depends
- * on timing, so one run of polls is shown as one line.
- */
-function requestsSince(lab: Lab, from: number): string[] {
-  const lines = lab.sim.requests.slice(from).map((request) => {
-    const polled = /^(\/nodes\/[^/]+\/tasks\/)UPID:[^/]+\/(status|log)$/.exec(request.path);
-    return polled ? `poll ${polled[1] ?? ''}<upid>` : `${request.method} ${request.path}`;
-  });
-  return lines.filter((line, index) => !(line.startsWith('poll ') && lines[index - 1] === line));
 }
 
 describe('backups', () => {

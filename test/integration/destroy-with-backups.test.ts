@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoPolicyWith, startLab, type Lab } from './lab';
+import { requestsSince, writesSince } from './sim-requests';
 
 // instance:destroy and the guest's backups. alice owns VM 100 (pve1, running), VM 101 (pve2,
 // stopped) and CT 200 (pve1, running); `local` is a backup storage local to each node. The policy
@@ -9,23 +10,6 @@ import { demoPolicyWith, startLab, type Lab } from './lab';
 const vm100 = { node: 'pve1', type: 'qemu', vmid: 100 } as const;
 const vm101 = { node: 'pve2', type: 'qemu', vmid: 101 } as const;
 const ct200 = { node: 'pve1', type: 'lxc', vmid: 200 } as const;
-
-/** Writes (POST, PUT, DELETE) sent since request `from`. */
-function writesSince(lab: Lab, from: number): string[] {
-  return lab.sim.requests
-    .slice(from)
-    .filter((request) => request.method !== 'GET')
-    .map((request) => `${request.method} ${request.path}`);
-}
-
-/** Requests since `from`, one run of task polls shown as one line. */
-function requestsSince(lab: Lab, from: number): string[] {
-  const lines = lab.sim.requests.slice(from).map((request) => {
-    const polled = /^(\/nodes\/[^/]+\/tasks\/)UPID:[^/]+\/(status|log)$/.exec(request.path);
-    return polled ? `poll ${polled[1] ?? ''}<upid>` : `${request.method} ${request.path}`;
-  });
-  return lines.filter((line, index) => !(line.startsWith('poll ') && lines[index - 1] === line));
-}
 
 let lab: Lab;
 
