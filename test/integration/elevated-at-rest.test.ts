@@ -1,4 +1,3 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,28 +13,10 @@ import {
   elevatedLabPolicyText,
   elevatedLabScenario,
 } from '../fixtures/elevated-lab';
+import { memoryKeychain } from './memory-keychain';
 import { startLab, type Lab } from './lab';
 
 const resize = { node: 'pve1', type: 'qemu', vmid: 120, disk: 'scsi0', addGiB: 1 } as const;
-
-/** Stands in for the OS keychain: AES-256-GCM under a key that exists only in memory. */
-function memoryKeychain(available = true): SafeStorageLike {
-  const key = randomBytes(32);
-  return {
-    isEncryptionAvailable: () => available,
-    encryptString(plain) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const sealed = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
-    },
-    decryptString(encrypted) {
-      const decipher = createDecipheriv('aes-256-gcm', key, encrypted.subarray(0, 12));
-      decipher.setAuthTag(encrypted.subarray(12, 28));
-      return Buffer.concat([decipher.update(encrypted.subarray(28)), decipher.final()]).toString();
-    },
-  };
-}
 
 function readTree(folder: string): Record<string, string> {
   const files: Record<string, string> = {};

@@ -1,38 +1,16 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonFileStore } from '../../src/main/store/key-value-store';
-import {
-  SafeStorageSecretStore,
-  type SafeStorageLike,
-} from '../../src/main/store/safe-storage-secrets';
+import { SafeStorageSecretStore } from '../../src/main/store/safe-storage-secrets';
 import { totpCode } from '../pve-sim';
+import { memoryKeychain } from './memory-keychain';
 import { startLab, type Lab } from './lab';
 
 const tokenId = 'alice@pve!proxdesk';
 const tokenSecret = '5d2c4b8e-1f3a-4c6d-9e7b-0a1b2c3d4e5f';
 const resize = { node: 'pve1', type: 'qemu', vmid: 100, disk: 'scsi0', addGiB: 1 } as const;
-
-/** Stands in for the OS keychain: AES-256-GCM with a key that never touches the disk. */
-function keychain(): SafeStorageLike {
-  const key = randomBytes(32);
-  return {
-    isEncryptionAvailable: () => true,
-    encryptString(plain) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
-    },
-    decryptString(encrypted) {
-      const decipher = createDecipheriv('aes-256-gcm', key, encrypted.subarray(0, 12));
-      decipher.setAuthTag(encrypted.subarray(12, 28));
-      return Buffer.concat([decipher.update(encrypted.subarray(28)), decipher.final()]).toString();
-    },
-  };
-}
 
 function filesUnder(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {
@@ -50,7 +28,7 @@ describe('what the core leaves on disk', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'proxdesk-at-rest-'));
     const settings = new JsonFileStore(join(dataDir, 'settings.json'));
-    const secrets = new SafeStorageSecretStore(settings, keychain());
+    const secrets = new SafeStorageSecretStore(settings, memoryKeychain());
     lab = await startLab({ taskDurationMs: 60 }, { dataDir, settings, secrets });
 
     await lab.signIn(0);

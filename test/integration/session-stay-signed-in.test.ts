@@ -1,17 +1,14 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src/main/core';
 import { JsonFileStore, MemoryStore } from '../../src/main/store/key-value-store';
-import {
-  SafeStorageSecretStore,
-  type SafeStorageLike,
-} from '../../src/main/store/safe-storage-secrets';
+import { SafeStorageSecretStore } from '../../src/main/store/safe-storage-secrets';
 import { MemorySecretStore, type SecretStore } from '../../src/main/store/secrets';
 import type { SessionStatus } from '../../src/shared/contract';
 import { totpCode, type RecordedRequest } from '../pve-sim';
 import { demoPolicyPath, startLab, type Lab } from './lab';
+import { memoryKeychain } from './memory-keychain';
 
 const minute = 60_000;
 const keptName = 'session-ticket';
@@ -20,25 +17,6 @@ const carol = { realm: 'pve', username: 'carol', password: 'carol-lab-pass' };
 
 function ticketPosts(requests: RecordedRequest[]): RecordedRequest[] {
   return requests.filter((r) => r.method === 'POST' && r.path === '/access/ticket');
-}
-
-/** Stands in for the OS keychain: AES-256-GCM with a key that never touches the disk. */
-function keychain(available = true): SafeStorageLike {
-  const key = randomBytes(32);
-  return {
-    isEncryptionAvailable: () => available,
-    encryptString(plain) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
-    },
-    decryptString(encrypted) {
-      const decipher = createDecipheriv('aes-256-gcm', key, encrypted.subarray(0, 12));
-      decipher.setAuthTag(encrypted.subarray(12, 28));
-      return Buffer.concat([decipher.update(encrypted.subarray(28)), decipher.final()]).toString();
-    },
-  };
 }
 
 function filesUnder(folder: string): string[] {
@@ -418,7 +396,7 @@ describe('stay signed in', () => {
 
   it('refuses the box before sending the password when there is no OS keychain', async () => {
     await start();
-    secrets = new SafeStorageSecretStore(new MemoryStore(), keychain(false), 'darwin');
+    secrets = new SafeStorageSecretStore(new MemoryStore(), memoryKeychain(false), 'darwin');
     const core = await restart();
     const before = lab.sim.requests.length;
 
@@ -456,7 +434,7 @@ describe('a kept sign-in at rest', () => {
   it('leaves no ticket, CSRF token or password in any file ProxDesk wrote', async () => {
     const lab = await startLab({ loginFailureDelayMs: 20 }, {});
     const settings = new JsonFileStore(join(lab.dataDir, 'settings.json'));
-    const secrets = new SafeStorageSecretStore(settings, keychain(), 'darwin');
+    const secrets = new SafeStorageSecretStore(settings, memoryKeychain(), 'darwin');
     await lab.core.close();
     const core = createCore({
       dataDir: lab.dataDir,
