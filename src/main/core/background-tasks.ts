@@ -8,9 +8,10 @@ import { followTask, nodeOfUpid } from '../pve/tasks';
 // when the user signs out (their ticket must not be used after that), but the task keeps its
 // reservation: the change may still happen, and releasing it then would let the same quota be
 // spent twice. When the same user signs in to the same cluster again, the new session follows
-// the task again. Only a task that stopped, or a hold that ran out, releases. All of this lives
-// in memory: closing the app forgets it, and the next reading of the cluster counts whatever
-// the task did.
+// the task again. Only a task that stopped, or a hold that ran out while PVE could not be asked,
+// releases: a task PVE still reports as running keeps its hold however long it runs. All of this
+// lives in memory: closing the app forgets it, and the next reading of the cluster counts
+// whatever the task did.
 
 /** Who a task belongs to: the user and the cluster profile it was started on. */
 export interface TaskOwner {
@@ -24,7 +25,10 @@ export interface UnsettledTask {
   upid: string;
   /** In words, for the log: `create qemu 102`. */
   what: string;
-  /** When the hold ends: a task still not seen to stop by then is left to live usage. */
+  /**
+   * When the hold ends if PVE cannot be asked meanwhile; a task PVE reports as still running
+   * pushes it back, so only a task out of contact for the whole hold is left to live usage.
+   */
   holdUntil: number;
   /** Releases the task's reservation; must be safe to call more than once. */
   release: () => void;
@@ -44,6 +48,9 @@ interface Entry {
   deps: FollowDeps;
   follower: number | null;
 }
+
+/** How far a hold is pushed back each time PVE reports the task still running. */
+const holdExtensionMs = 60 * 60_000;
 
 /** Errors after which a session cannot follow anything more: wait for the next sign-in. */
 const sessionEnded = new Set(['SESSION_EXPIRED', 'PVE_AUTH', 'CERT_MISMATCH', 'NOT_SIGNED_IN']);
@@ -174,7 +181,13 @@ export class BackgroundTasks {
       } catch (error) {
         if (signal.aborted) return false;
         const code = error instanceof AppError ? error.code : null;
-        if (code === 'TASK_TIMEOUT') break;
+        if (code === 'TASK_TIMEOUT') {
+          // PVE answered that the task is still running (a long backup or disk move): its change
+          // is still to come, so the hold is not over. Only a hold spent out of contact ends.
+          task.holdUntil = deps.now() + holdExtensionMs;
+          deps.log.info(`${task.upid} (${task.what}) is still running; holding its reservation`);
+          continue;
+        }
         if (code !== null && sessionEnded.has(code)) {
           deps.log.info(`holding ${task.upid}: the session cannot follow it (${code})`);
           return false;

@@ -12,10 +12,15 @@ import {
 const upid = 'UPID:pve1:0000ABCD:00001234:6752A1B3:resize:100:alice@pve:';
 
 /** A task-status API that answers from a script of states, one per poll. */
-function scriptedApi(states: Array<'running' | 'stopped' | Error>, exitStatus = 'OK'): PveApi {
+function scriptedApi(
+  states: Array<'running' | 'stopped' | Error>,
+  exitStatus = 'OK',
+  onPoll: () => void = () => undefined,
+): PveApi {
   let poll = 0;
   const api = {
     taskStatus: vi.fn(async () => {
+      onPoll();
       const state = states[Math.min(poll, states.length - 1)];
       poll += 1;
       if (state instanceof Error) throw state;
@@ -100,6 +105,46 @@ describe('runTrackedTask', () => {
     expect(error).toMatchObject({ code: 'OUTCOME_UNKNOWN', details: { upid } });
     expect(context.release).not.toHaveBeenCalled();
     await vi.waitFor(() => expect(context.release).toHaveBeenCalledTimes(1), { timeout: 8_000 });
+  });
+
+  it('keeps the reservation of a task PVE still reports running after the hold, until it stops', async () => {
+    // Each status poll moves the clock on 25 minutes: the first hour runs out on the third poll.
+    const minute = 60_000;
+    let clock = 0;
+    const states: Array<'running' | 'stopped'> = ['running', 'running', 'running', 'running'];
+    states.push('running', 'running', 'stopped');
+    const api = scriptedApi(states, 'OK', () => (clock += 25 * minute));
+    const context = contextWith(api, { now: () => clock, deadlineMs: 10 * minute });
+
+    const error = await runTrackedTask('back up qemu 100', async () => upid, context).catch(
+      (e: unknown) => e,
+    );
+
+    expect(error).toMatchObject({ code: 'TASK_TIMEOUT' });
+    await vi.waitFor(() => expect(statusPolls(api)).toBe(5), { timeout: 8_000 });
+    // Past the first hour and still running: the change is still to come, so nothing is released.
+    expect(clock).toBeGreaterThan(60 * minute);
+    expect(context.release).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(context.release).toHaveBeenCalledTimes(1), { timeout: 8_000 });
+    expect(statusPolls(api)).toBe(7);
+  });
+
+  it('releases a task PVE could not be asked about for the whole hold', async () => {
+    const minute = 60_000;
+    let clock = 0;
+    const api = scriptedApi([lostContact], 'OK', () => (clock += 25 * minute));
+    // The background follower reads its retry wait from the same context (FollowDeps).
+    const context = Object.assign(contextWith(api, { now: () => clock }), { retryMs: 10 });
+
+    const error = await runTrackedTask('back up qemu 100', async () => upid, context).catch(
+      (e: unknown) => e,
+    );
+
+    expect(error).toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+    expect(context.release).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(context.release).toHaveBeenCalledTimes(1), { timeout: 8_000 });
+    expect(clock).toBeGreaterThanOrEqual(60 * minute);
+    expect(statusPolls(api)).toBe(3);
   });
 
   it('maps a task that failed on a lock to LOCKED and releases', async () => {
