@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backupCreateInputSchema } from './backup-schemas';
 import { diskCreateInputSchema } from './disk-create-schemas';
 import { diskMoveInputSchema } from './disk-move-schemas';
 import { diskAttachInputSchema } from './disk-slot-schemas';
@@ -29,6 +30,7 @@ const changeInputs = {
   'pci:attach': pciAttachInputSchema,
   'pci:modify': pciModifyInputSchema,
   'instance:create': instanceCreateInputSchema,
+  'backup:create': backupCreateInputSchema,
 } as const;
 
 type ChangeInputs = typeof changeInputs;

@@ -95,6 +95,21 @@ describe.runIf(findChromium() !== null)('backups in the renderer', () => {
     await shot('backups-01-list.png');
   });
 
+  it('shows what a backup costs and what would remain before it is confirmed', async () => {
+    await app.byTestId('backup-now').click();
+    await app.byTestId('backup-create-dialog').waitFor();
+
+    const preview = app.byTestId('quota-preview');
+    await expect.poll(() => preview.getAttribute('data-approved')).toBe('true');
+    expect(await app.byTestId('preview-used-backups').textContent()).toBe('2');
+    expect(await app.byTestId('preview-after-backups').textContent()).toBe('3 of 3');
+    expect(await app.byTestId('preview-backups').textContent()).toContain('0 left');
+    expect(await app.byTestId('backup-create-submit').isDisabled()).toBe(false);
+    await shot('backups-02a-cost.png');
+    await lab.bridge.page.getByRole('button', { name: 'Cancel' }).click();
+    await app.byTestId('backup-create-dialog').waitFor({ state: 'detached' });
+  });
+
   it('backs the guest up with notes and shows the new backup', async () => {
     await app.byTestId('backup-now').click();
     await app.byTestId('backup-create-dialog').waitFor();
@@ -124,9 +139,13 @@ describe.runIf(findChromium() !== null)('backups in the renderer', () => {
   it('holds "Back up now" back once the count is used up', async () => {
     await app.byTestId('backup-now').click();
     await app.byTestId('backup-blocked').waitFor();
+    await app.byTestId('preview-reason-backups').waitFor({ timeout: 10_000 });
 
     expect(await app.byTestId('backup-blocked').innerText()).toBe(
       'You keep 3 of 3 backups; delete one to make room.',
+    );
+    expect(await app.byTestId('preview-reason-backups').textContent()).toBe(
+      '3 in use + 1 = 4, over the limit of 3 by 1',
     );
     expect(await app.byTestId('backup-create-submit').isDisabled()).toBe(true);
     await shot('backups-05-full.png');
@@ -149,7 +168,7 @@ describe.runIf(findChromium() !== null)('backups in the renderer', () => {
     );
   });
 
-  it('shows the itemised refusal when a backup made elsewhere used the last slot', async () => {
+  it('shows the itemised refusal before confirming when a backup made elsewhere used the last slot', async () => {
     // Made outside ProxDesk after the panel last read the count.
     sim.state.storages.get('local')?.volumes.push(
       backupVolume('local:backup/vzdump-lxc-200-2026_12_02-03_00_00.tar.zst', 1_796_180_400, {
@@ -160,12 +179,15 @@ describe.runIf(findChromium() !== null)('backups in the renderer', () => {
     const writesBefore = sim.requests.filter((request) => request.method !== 'GET').length;
 
     await app.byTestId('backup-now').click();
-    await app.byTestId('backup-create-submit').click();
-    await app.byTestId('quota-refusal').waitFor({ timeout: 10_000 });
+    await app.byTestId('preview-reason-backups').waitFor({ timeout: 10_000 });
 
-    expect(await app.byTestId('quota-refusal').innerText()).toContain(
-      'Backups: asks for 1, 0 left of 3 (1 short).',
+    // The panel's count, read before that backup, still has room; the preview counts it.
+    expect(await app.byTestId('backup-count').innerText()).toContain('2 of 3 backups');
+    expect(await app.byTestId('quota-preview').getAttribute('data-approved')).toBe('false');
+    expect(await app.byTestId('preview-reason-backups').textContent()).toBe(
+      '3 in use + 1 = 4, over the limit of 3 by 1',
     );
+    expect(await app.byTestId('backup-create-submit').isDisabled()).toBe(true);
     expect(sim.requests.filter((request) => request.method !== 'GET').length).toBe(writesBefore);
     await shot('backups-07-refused.png');
     expect(sim.schemaViolations).toEqual([]);

@@ -552,4 +552,14 @@ describe('backups in elevated mode', () => {
     );
     expect(writesSince(lab, from)).toEqual([]);
   });
+
+  it('previews such a backup as uncounted too, never as fitting', async () => {
+    const input = { node: 'pve1', type: 'qemu', vmid: 120, storage: 'local', mode: 'snapshot' };
+
+    const previewed = await lab.fail('quota:preview', { kind: 'backup:create', ...input });
+    const created = await lab.fail('backup:create', input);
+
+    expect(previewed.code).toBe('QUOTA_UNDEFINED');
+    expect(previewed).toEqual(created);
+  });
 });

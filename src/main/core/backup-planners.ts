@@ -7,8 +7,6 @@ import {
 } from '../../shared/backup-schemas';
 import { AppError } from '../../shared/errors';
 import type { NodeStorage } from '../pve/api-schemas';
-import { quotaExceededError } from '../quota/approve';
-import { backupCountDecision } from '../quota/backup-limit';
 import type { BackupSlots } from './backup-slots';
 import { ownedBackups, readBackups, uncountedReason, type ListedBackup } from './backup-usage';
 import { changeableGuest, ownedGuestIn } from './ownership';
@@ -17,9 +15,10 @@ import type { Planner, SnapshotReading } from './planner';
 
 // The planners of backup:create and backup:delete, on the priced path every change takes. A
 // backup costs nothing the usage snapshot counts; it costs one of the policy's `backups.max`.
-// The planner counts the user's backups under the user's lock, slots held by creates still
-// running first (a slot given back meanwhile has its volume on the storage by then, so it is
-// counted once, never missed); the claim, made after approval, prices one more and holds a slot.
+// The planner counts the user's backups, slots held by creates still running first (a slot given
+// back meanwhile has its volume on the storage by then, so it is counted once, never missed), and
+// the plan's `backupCount` asks pricing for one more: under the user's lock when the operation
+// commits, without it for `quota:preview`. Only the claim, made after approval, holds a slot.
 
 /** What a backup:create sends, and the count it was priced on. */
 export interface BackupCreatePlan {
@@ -28,9 +27,6 @@ export interface BackupCreatePlan {
   storage: string;
   mode: BackupMode;
   notes: string | null;
-  /** Backups of the user's guests now, including those being made. */
-  backupsInUse: number;
-  limit: number | null;
 }
 
 /** What a backup:delete sends. */
@@ -60,8 +56,8 @@ function ownedGuests(reading: SnapshotReading): { vmids: Set<number>; nodes: str
 }
 
 /**
- * Backing up a guest the user owns that is not locked, to a backup storage of its node. With
- * `elevated`, changes go out with a lab token while reads use the user's read-only account, which
+ * Backing up a guest the user owns that is not locked, to a backup storage of its node. When
+ * `elevated` says so, changes go out with a lab token while reads use the user's own account, which
  * PVE does not show backups to (that takes VM.Backup): the count cannot be read, so a limited
  * count refuses (QUOTA_UNDEFINED) rather than let every backup through. So does a backup storage
  * that is enabled but not active, whose backups cannot be listed.
@@ -69,7 +65,7 @@ function ownedGuests(reading: SnapshotReading): { vmids: Set<number>; nodes: str
 export function planBackupCreate(
   input: BackupCreateInput,
   slots: BackupSlots,
-  elevated = false,
+  elevated: () => Promise<boolean>,
 ): Planner<BackupCreatePlan> {
   const ref = refOf(input);
   const notes = input.notes === undefined || input.notes === '' ? null : input.notes;
@@ -79,7 +75,7 @@ export function planBackupCreate(
       changeableGuest(snapshot, ref);
       const userid = snapshot.limits.userid;
       const limit = snapshot.limits.backups.max;
-      if (elevated && limit !== null) {
+      if (limit !== null && (await elevated())) {
         throw new AppError(
           'QUOTA_UNDEFINED',
           'Your backups cannot be counted against your backup limit while changes are committed with the lab token: your own account may not see them. Ask the lab admin.',
@@ -98,32 +94,22 @@ export function planBackupCreate(
         );
       }
       const kept = ownedBackups(backups.listings, owned.vmids).length;
-      const detail: BackupCreatePlan = {
-        ref,
-        userid,
-        storage: input.storage,
-        mode: input.mode,
-        notes,
-        backupsInUse: kept + beingMade,
-        limit,
-      };
-      return { delta: { node: ref.node }, detail };
+      const { storage, mode } = input;
+      const detail: BackupCreatePlan = { ref, userid, storage, mode, notes };
+      const backupCount = { used: kept + beingMade, requested: 1 };
+      return { delta: { node: ref.node }, detail, backupCount };
     },
   };
 }
 
 /**
- * The claim of an approved backup:create: one more backup must fit the count it was priced on,
- * else QUOTA_EXCEEDED; a slot is held until the task's outcome is certain.
+ * The claim of an approved backup:create, whose count pricing approved under the user's lock: a
+ * slot held until the task's outcome is certain, so creates priced meanwhile count this one.
  */
 export function claimBackupSlot(
   slots: BackupSlots,
 ): (approved: Approved<BackupCreatePlan>) => Promise<Claim<BackupCreatePlan>> {
-  return ({ detail }) => {
-    const decision = backupCountDecision(detail.limit, detail.backupsInUse, 1);
-    if (!decision.approved) return Promise.reject(quotaExceededError(decision));
-    return Promise.resolve({ detail, release: slots.hold(detail.userid) });
-  };
+  return ({ detail }) => Promise.resolve({ detail, release: slots.hold(detail.userid) });
 }
 
 /** Throws INVALID_INPUT unless the volume id names a backup of the guest asked about. */

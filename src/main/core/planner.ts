@@ -21,6 +21,11 @@ export interface ChangePlan<D> {
   /** The cost; `{ node }` alone when the change costs nothing. Negative numbers free quota. */
   delta: ResourceDelta;
   detail: D;
+  /**
+   * Backups the change makes, priced against `backups.max` with the cost: those the usage
+   * snapshot does not hold (`used`, counted from the storages by the planner) and how many more.
+   */
+  backupCount?: { used: number; requested: number };
   /** The guest already is as asked: nothing is reserved or written. */
   writesNothing?: boolean;
 }

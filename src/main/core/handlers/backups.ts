@@ -8,6 +8,7 @@ import { ownedGuestIn } from '../ownership';
 import type { PveApi } from '../../pve/api';
 import type { BackupParams } from '../../pve/api-schemas';
 import { commitClaimedChange, commitPricedChange, committedTask } from '../priced-commit';
+import { planningSetting } from '../pricing';
 
 /** The vzdump parameters of a planned backup. */
 function vzdumpParams(plan: BackupCreatePlan): BackupParams {
@@ -91,13 +92,12 @@ export const backupHandlers: HandlerGroup<'backup:list' | 'backup:create' | 'bac
   },
 
   'backup:create': async (input, context) => {
-    const slots = backupSlotsOf(context.reservations);
-    const { clusterId } = await context.sessions.api();
-    const elevated = context.elevated.installed(clusterId) !== null;
+    // The same planner `quota:preview` prices a backup with (pricing.ts).
+    const { backupSlots, elevated } = planningSetting(context);
     const outcome = await commitClaimedChange(context, {
-      planner: planBackupCreate(input, slots, elevated),
+      planner: planBackupCreate(input, backupSlots, elevated),
       what: `back up guest ${input.vmid}`,
-      claim: claimBackupSlot(slots),
+      claim: claimBackupSlot(backupSlots),
       commit: ({ api, detail }) => ({
         task: () => {
           const { node, type, vmid } = detail.ref;

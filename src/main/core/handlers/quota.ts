@@ -1,6 +1,6 @@
 import { describeUsage, usageWithPending } from '../../quota/approve';
 import type { HandlerGroup } from '../context';
-import { plannerFor, priceOnSnapshot } from '../pricing';
+import { plannerFor, planningSetting, priceOnSnapshot } from '../pricing';
 
 /** The user's usage against the policy, and the price of a change before it is made. */
 export const quotaHandlers: HandlerGroup<'quota:usage' | 'quota:preview'> = {
@@ -20,9 +20,11 @@ export const quotaHandlers: HandlerGroup<'quota:usage' | 'quota:preview'> = {
     };
   },
 
-  'quota:preview': async (change, { sessions, quota, reservations }) => {
-    // The operation's own planner: input it would refuse is refused here, before any read.
-    const planner = plannerFor(change);
+  'quota:preview': async (change, context) => {
+    const { sessions, quota, reservations } = context;
+    // The operation's own planner: input it would refuse is refused here, before any read. It
+    // takes no claim (a new guest's id, a backup's slot): only the operation does.
+    const planner = plannerFor(change, planningSetting(context));
     const { api, userid } = await sessions.api();
     // Priced exactly as the operation will be, pending reservations included, but nothing is
     // reserved: the operation prices again under the user's lock when the user confirms.

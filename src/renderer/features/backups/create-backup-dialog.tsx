@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useId, useRef, type ReactNode } from 'react';
-import { useForm } from 'react-hook-form';
+import { useForm, useWatch } from 'react-hook-form';
 import { backupModes } from '../../../shared/backup-schemas';
 import type { BackupList } from '../../../shared/backup-schemas';
 import type { InstanceRef } from '../../../shared/contract';
@@ -10,6 +10,9 @@ import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
 import { QuotaRefusal } from '../disks/quota-refusal';
+import { QuotaPreviewPanel } from '../quota-preview/quota-preview-panel';
+import { useQuotaPreview } from '../quota-preview/use-quota-preview';
+import { backupCreateChange, previewHoldsBack } from './backup-change';
 import {
   backupBlockedReason,
   backupCountText,
@@ -42,8 +45,21 @@ export function CreateBackupDialog({
   });
   const submit = form.handleSubmit((values) => create.mutate(values));
   const errors = form.formState.errors;
+  const [storage, mode] = useWatch({ control: form.control, name: ['storage', 'mode'] });
+  // Priced by backup:create's own planner; main counts again when the backup is confirmed. Not
+  // while a backup is sent or its error shows: until its outcome is certain it holds a slot and
+  // locks the guest, and the error already says what happened.
+  const preview = useQuotaPreview(
+    create.isIdle ? backupCreateChange(instance, { storage, mode }) : null,
+  );
   const blocked = backupBlockedReason(list.count);
-  const { ref: storageFieldRef, ...storageField } = form.register('storage');
+  // A new storage or mode is another backup: the last one's error no longer applies.
+  const resetError = (): void => {
+    if (create.isError) create.reset();
+  };
+  const { ref: storageFieldRef, ...storageField } = form.register('storage', {
+    onChange: resetError,
+  });
 
   return (
     <Dialog
@@ -102,7 +118,7 @@ export function CreateBackupDialog({
           <div className="field">
             <label htmlFor={`${id}-mode`}>Mode</label>
             <select
-              {...form.register('mode')}
+              {...form.register('mode', { onChange: resetError })}
               id={`${id}-mode`}
               className="input"
               data-testid="backup-mode"
@@ -140,6 +156,7 @@ export function CreateBackupDialog({
               </p>
             )}
           </div>
+          <QuotaPreviewPanel verdict={preview} />
           {blocked !== null ? (
             <p className="message message-error" role="alert" data-testid="backup-blocked">
               {blocked}
@@ -175,7 +192,12 @@ export function CreateBackupDialog({
               type="submit"
               className="button button-primary"
               data-testid="backup-create-submit"
-              disabled={create.isPending || blocked !== null || list.storages.length === 0}
+              disabled={
+                create.isPending ||
+                blocked !== null ||
+                list.storages.length === 0 ||
+                previewHoldsBack(preview)
+              }
             >
               {create.isPending ? 'Backing up…' : 'Back up now'}
             </button>
