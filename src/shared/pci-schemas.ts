@@ -34,6 +34,16 @@ const flagsShape = {
 
 const guestShape = { node: nodeNameSchema, type: instanceTypeSchema, vmid: vmidSchema };
 
+/**
+ * Why a listed device cannot be attached on the node: `not-on-node` when the cluster mapping has no
+ * device for that node (a configuration fact, not a quota one), `quota` when the policy's room for
+ * it is used up there. `message` is the sentence the dialog shows.
+ */
+export const pciUnavailableSchema = z.object({
+  reason: z.enum(['not-on-node', 'quota']),
+  message: z.string(),
+});
+
 /** One device the user may attach on a node, with what the policy leaves of it. */
 export const pciAvailableSchema = z.object({
   /** The name the policy matches: `mapping:lab-gpu` or `host:0000:01:00.0`. */
@@ -45,6 +55,8 @@ export const pciAvailableSchema = z.object({
   iommuGroup: z.number().nullable(),
   /** How many more the policy entry allows; null when the policy does not limit PCI devices. */
   left: z.number().nullable(),
+  /** Why it cannot be attached on the node; null when it can. */
+  unavailable: pciUnavailableSchema.nullable(),
 });
 
 /** A device attached on a `hostpciN` slot. */
@@ -82,6 +94,8 @@ export const pciModifyInputSchema = z.strictObject({
 /** `pci:detach` input. */
 export const pciDetachInputSchema = z.strictObject({ ...guestShape, key: hostpciKeySchema });
 
+/** Why a listed device cannot be attached on the node. */
+export type PciUnavailable = z.infer<typeof pciUnavailableSchema>;
 /** A device the user may attach. */
 export type PciAvailable = z.infer<typeof pciAvailableSchema>;
 /** A device attached to a VM. */

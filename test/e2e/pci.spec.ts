@@ -119,6 +119,32 @@ describe.runIf(findChromium() !== null)('PCI passthrough in the renderer', () =>
     await lab.bridge.page.screenshot({ path: join(screenshotDir, 'pci-05-detached.png') });
   });
 
+  it('says the mapping, not the quota, rules the lab GPU out on pve2', async () => {
+    // Without the hardware read pve2 offers only the mapping, which names no device of pve2.
+    const audit = sim.state.acl.findIndex(
+      (entry) => entry.ugid === 'alice@pve' && entry.path === '/' && entry.roleid === 'PVEAuditor',
+    );
+    expect(audit).toBeGreaterThanOrEqual(0);
+    sim.state.acl.splice(audit, 1);
+    await app.openInstance(101);
+    await app.byTestId('pci-attach').click();
+    const reason = app.byTestId('pci-unavailable-reason');
+    await reason.waitFor();
+
+    const select = app.byTestId('pci-device');
+    expect(await select.locator('option').allTextContents()).toEqual([
+      'Mapping lab-gpu: The GPU of pve1 (no device on pve2)',
+    ]);
+    expect(await select.locator('option[value="mapping:lab-gpu"]').isDisabled()).toBe(true);
+    expect(await reason.textContent()).toBe(
+      'This mapping has no device on pve2. Ask a lab admin to map a device of pve2 to lab-gpu.',
+    );
+    expect(await app.byTestId('pci-none-available').count()).toBe(0);
+    expect(await app.byTestId('pci-attach-submit').isDisabled()).toBe(true);
+    await lab.bridge.page.screenshot({ path: join(screenshotDir, 'pci-06-not-on-node.png') });
+    await lab.bridge.page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('sent PVE only requests its official API accepts', () => {
     expect(sim.schemaViolations).toEqual([]);
   });

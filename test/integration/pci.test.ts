@@ -70,12 +70,24 @@ describe('PCI passthrough', () => {
           description: 'The GPU of pve1',
           iommuGroup: null,
           left: 1,
+          unavailable: null,
         },
       ],
     });
+    // The mapping names no device of pve2: listed, but ruled out by the mapping, not the quota.
     expect(await lab.call('pci:list', { node: 'pve2' })).toEqual({
       hostDevicesReadable: false,
-      devices: [],
+      devices: [
+        {
+          item: 'mapping:lab-gpu',
+          kind: 'mapping',
+          id: 'lab-gpu',
+          description: 'The GPU of pve1',
+          iommuGroup: null,
+          left: 1,
+          unavailable: { reason: 'not-on-node', message: 'This mapping has no device on pve2.' },
+        },
+      ],
     });
   });
 
@@ -100,6 +112,7 @@ describe('PCI passthrough', () => {
           description: 'The GPU of pve1',
           iommuGroup: null,
           left: 1,
+          unavailable: null,
         },
         {
           item: 'host:0000:01:00.0',
@@ -108,6 +121,7 @@ describe('PCI passthrough', () => {
           description: 'NVIDIA Corporation GA102 [GeForce RTX 3090]',
           iommuGroup: 14,
           left: 1,
+          unavailable: null,
         },
         {
           item: 'host:0000:01:00.1',
@@ -116,12 +130,16 @@ describe('PCI passthrough', () => {
           description: 'NVIDIA Corporation GA102 High Definition Audio Controller',
           iommuGroup: 14,
           left: 1,
+          unavailable: null,
         },
       ],
     });
-    // The mapping has no device on pve2, so only the NIC is offered there.
+    // The mapping has no device on pve2, so only the NIC can be attached there.
     const pve2 = await lab.call('pci:list', { node: 'pve2' });
-    expect(pve2.devices.map((d) => [d.item, d.left])).toEqual([['host:0000:03:00.0', 1]]);
+    expect(pve2.devices.map((d) => [d.item, d.left, d.unavailable?.reason ?? null])).toEqual([
+      ['mapping:lab-gpu', 1, 'not-on-node'],
+      ['host:0000:03:00.0', 1, null],
+    ]);
   });
 
   it('attaches a mapping on the first free slot with the digest, then has none of it left', async () => {
@@ -151,6 +169,10 @@ describe('PCI passthrough', () => {
     expect(write?.params.digest).toBe(before.digest);
     const list = await lab.call('pci:list', { node: 'pve1' });
     expect(list.devices.find((d) => d.id === 'lab-gpu')?.left).toBe(0);
+    expect(list.devices.find((d) => d.id === 'lab-gpu')?.unavailable).toEqual({
+      reason: 'quota',
+      message: 'Your quota has none of this left on pve1.',
+    });
   });
 
   it('refuses a second mapping over the count with the itemised shortfall, writing nothing', async () => {

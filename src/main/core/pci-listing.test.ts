@@ -44,6 +44,16 @@ describe('available PCI devices', () => {
         description: 'GPU A',
         iommuGroup: null,
         left: 1,
+        unavailable: null,
+      },
+      {
+        item: 'mapping:gpu-b',
+        kind: 'mapping',
+        id: 'gpu-b',
+        description: 'Resource mapping gpu-b',
+        iommuGroup: null,
+        left: 1,
+        unavailable: { reason: 'not-on-node', message: 'This mapping has no device on pve1.' },
       },
       {
         item: 'host:0000:01:00.0',
@@ -52,16 +62,53 @@ describe('available PCI devices', () => {
         description: 'NVIDIA GA102',
         iommuGroup: 1,
         left: 0,
+        unavailable: { reason: 'quota', message: 'Your quota has none of this left on pve1.' },
       },
+    ]);
+  });
+
+  it('says a mapping without a device on the node is ruled out by the mapping, not the quota', () => {
+    const rules = [{ match: 'mapping:*', max: 2 }];
+
+    const items = availablePci('pve2', [], mappings, rules, usageOf({}));
+
+    expect(items.map((item) => [item.item, item.left, item.unavailable])).toEqual([
+      [
+        'mapping:gpu-a',
+        2,
+        { reason: 'not-on-node', message: 'This mapping has no device on pve2.' },
+      ],
+      ['mapping:gpu-b', 2, null],
+    ]);
+  });
+
+  it('gives the mapping reason over the quota one when both rule a mapping out on the node', () => {
+    const rules = [{ match: 'mapping:gpu-a', max: 1 }];
+
+    const items = availablePci('pve2', [], mappings, rules, usageOf({ 'mapping:gpu-a': 1 }));
+
+    expect(items.map((item) => [item.item, item.left, item.unavailable?.reason])).toEqual([
+      ['mapping:gpu-a', 0, 'not-on-node'],
+    ]);
+  });
+
+  it('leaves out a mapping without a device on the node when no policy entry matches it', () => {
+    const rules = [{ match: 'mapping:gpu-a', max: 1 }];
+
+    const items = availablePci('pve1', [], mappings, rules, usageOf({}));
+
+    expect(items.map((item) => [item.item, item.left, item.unavailable])).toEqual([
+      ['mapping:gpu-a', 1, null],
     ]);
   });
 
   it('offers everything on the node, unlimited, when the policy lists no entries', () => {
     const items = availablePci('pve2', devices, mappings, [], usageOf({}));
-    expect(items.map((item) => [item.item, item.left])).toEqual([
-      ['mapping:gpu-b', null],
-      ['host:0000:01:00.0', null],
-      ['host:0000:02:00.0', null],
+    expect(items.map((item) => [item.item, item.left, item.unavailable?.reason])).toEqual([
+      ['mapping:gpu-a', null, 'not-on-node'],
+      ['mapping:gpu-b', null, undefined],
+      ['host:0000:01:00.0', null, undefined],
+      ['host:0000:02:00.0', null, undefined],
     ]);
   });
 
@@ -71,7 +118,10 @@ describe('available PCI devices', () => {
 
     const items = availablePci('pve1', devices, mappings, rules, used);
 
-    expect(items.map((item) => [item.item, item.left])).toEqual([['mapping:gpu-a', 0]]);
+    expect(items.map((item) => [item.item, item.left])).toEqual([
+      ['mapping:gpu-a', 0],
+      ['mapping:gpu-b', 0],
+    ]);
   });
 
   it('counts only the guests of the node against its per-node limit', () => {
@@ -80,7 +130,10 @@ describe('available PCI devices', () => {
 
     const items = availablePci('pve2', devices, mappings, rules, used);
 
-    expect(items.map((item) => [item.item, item.left])).toEqual([['mapping:gpu-b', 2]]);
+    expect(items.map((item) => [item.item, item.left])).toEqual([
+      ['mapping:gpu-a', 2],
+      ['mapping:gpu-b', 2],
+    ]);
   });
 
   it('gives the global room on a node the per-node limits do not name', () => {
@@ -89,7 +142,10 @@ describe('available PCI devices', () => {
 
     const items = availablePci('pve2', devices, mappings, rules, used);
 
-    expect(items.map((item) => [item.item, item.left])).toEqual([['mapping:gpu-b', 2]]);
+    expect(items.map((item) => [item.item, item.left])).toEqual([
+      ['mapping:gpu-a', 2],
+      ['mapping:gpu-b', 2],
+    ]);
   });
 
   it('gives the least room of every entry that matches an item, not only the first', () => {

@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import type { PciAvailable } from '../../shared/pci-schemas';
+import type { PciAvailable, PciUnavailable } from '../../shared/pci-schemas';
 import type { NodePciDevice, PciMapping } from '../pve/pci-listing-schemas';
 import { parsePropertyString } from '../pve/property-string';
 import { own, type ListLimit } from '../quota/limits';
@@ -9,7 +9,8 @@ import type { NodeUsage } from '../quota/usage';
 // Which of a node's PCI devices and mappings the policy lets a user attach, and how many more of
 // each an attach on that node would be allowed: the least room under every entry that matches
 // the item, in all and on the node, as the quota engine prices the attach. With entries listed,
-// an item no entry matches is not offered.
+// an item no entry matches is not offered; an item that is offered but cannot be attached on the
+// node says why.
 
 const fullPciId = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
 const mappingId = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
@@ -30,7 +31,20 @@ function mapsToNode(mapping: PciMapping, node: string): boolean {
   });
 }
 
-/** The devices and mappings a user may attach on `node`, mappings first, each sorted by id. */
+/** Why an item the policy matches cannot be attached on `node`, or null when it can. */
+function unavailableOn(node: string, left: number | null, onNode: boolean): PciUnavailable | null {
+  // The mapping's node list is the cluster's configuration; say so before any quota reason, since
+  // freeing quota room would not make such a mapping attachable here.
+  if (!onNode) return { reason: 'not-on-node', message: `This mapping has no device on ${node}.` };
+  if (left !== 0) return null;
+  return { reason: 'quota', message: `Your quota has none of this left on ${node}.` };
+}
+
+/**
+ * The devices and mappings the policy lets a user attach on `node`, mappings first, each sorted by
+ * id. A mapping with no device on the node is listed too, marked unavailable with that reason, so
+ * the user learns it is the mapping and not the quota that rules it out.
+ */
 export function availablePci(
   node: string,
   devices: readonly NodePciDevice[],
@@ -45,12 +59,21 @@ export function availablePci(
   };
   const result: PciAvailable[] = [];
   for (const mapping of [...mappings].sort((a, b) => a.id.localeCompare(b.id))) {
-    if (!mappingId.test(mapping.id) || !mapsToNode(mapping, node)) continue;
+    if (!mappingId.test(mapping.id)) continue;
     const item = `mapping:${mapping.id}`;
     const left = listItemsLeft(rules, used, item);
     if (left === undefined) continue;
     const description = mapping.description ?? `Resource mapping ${mapping.id}`;
-    result.push({ item, kind: 'mapping', id: mapping.id, description, iommuGroup: null, left });
+    const unavailable = unavailableOn(node, left, mapsToNode(mapping, node));
+    result.push({
+      item,
+      kind: 'mapping',
+      id: mapping.id,
+      description,
+      iommuGroup: null,
+      left,
+      unavailable,
+    });
   }
   for (const device of [...devices].sort((a, b) => a.id.localeCompare(b.id))) {
     const id = device.id.toLowerCase();
@@ -60,7 +83,16 @@ export function availablePci(
     if (left === undefined) continue;
     const names = [device.vendor_name, device.device_name].filter((n) => n !== undefined);
     const description = names.length > 0 ? names.join(' ') : `${device.vendor}:${device.device}`;
-    result.push({ item, kind: 'host', id, description, iommuGroup: device.iommugroup, left });
+    const unavailable = unavailableOn(node, left, true);
+    result.push({
+      item,
+      kind: 'host',
+      id,
+      description,
+      iommuGroup: device.iommugroup,
+      left,
+      unavailable,
+    });
   }
   return result;
 }

@@ -1,6 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { InstanceRef } from '../../../shared/contract';
-import type { PciAvailable } from '../../../shared/pci-schemas';
 import { isApiError } from '../../api';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
@@ -10,17 +9,9 @@ import { QuotaRefusal } from '../disks/quota-refusal';
 import { QuotaPreviewPanel } from '../quota-preview/quota-preview-panel';
 import { blocksConfirm } from '../quota-preview/preview-verdict';
 import { useQuotaPreview } from '../quota-preview/use-quota-preview';
+import { pciChoice, pciOptionText } from './pci-choice';
 import { flagsToSend, PciFlagFields, type PciFlagValues } from './pci-flag-fields';
 import { useAttachPci, useAvailablePci } from './use-pci';
-
-function leftText(device: PciAvailable): string {
-  return device.left === null ? 'not limited' : `${device.left} left`;
-}
-
-function optionText(device: PciAvailable): string {
-  const kind = device.kind === 'mapping' ? 'Mapping' : 'Device';
-  return `${kind} ${device.id}: ${device.description} (${leftText(device)})`;
-}
 
 // The input fields main and PVE name in a refusal, and the fields of this form that show them.
 const serverFields = { device: 'device', pcie: 'pcie', xVga: 'xVga', rombar: 'rombar' } as const;
@@ -38,10 +29,13 @@ export function AttachPciDialog({
   const [item, setItem] = useState('');
   const [flags, setFlags] = useState<PciFlagValues>({ pcie: false, xVga: false, rombar: true });
   const devices = available.data?.devices ?? [];
-  const chosen = devices.find((device) => device.item === item) ?? devices[0];
+  const chosen = pciChoice(devices, item);
+  // A mapping with no device on this node cannot be attached whatever the quota says, so it is
+  // not priced: a preview that fits would read as if it could.
+  const notOnNode = chosen?.unavailable?.reason === 'not-on-node';
   const fieldErrors = fieldErrorsFrom(attach.error, serverFields);
   const preview = useQuotaPreview(
-    chosen && !attach.isPending
+    chosen && !notOnNode && !attach.isPending
       ? {
           kind: 'pci:attach',
           node: instance.node,
@@ -103,11 +97,24 @@ export function AttachPciDialog({
                 }}
               >
                 {devices.map((device) => (
-                  <option key={device.item} value={device.item} disabled={device.left === 0}>
-                    {optionText(device)}
+                  <option
+                    key={device.item}
+                    value={device.item}
+                    disabled={device.unavailable !== null}
+                  >
+                    {pciOptionText(device, instance.node)}
                   </option>
                 ))}
               </select>
+              {notOnNode ? (
+                <p className="field-hint" data-testid="pci-unavailable-reason">
+                  {chosen.unavailable?.message} Ask a lab admin to map a device of {instance.node}{' '}
+                  to {chosen.id}
+                  {devices.some((device) => device.unavailable === null)
+                    ? ', or choose another device.'
+                    : '.'}
+                </p>
+              ) : null}
               {fieldErrors.device !== undefined ? (
                 <FieldError message={fieldErrors.device} testId="pci-device-error" />
               ) : null}
@@ -145,7 +152,9 @@ export function AttachPciDialog({
               type="submit"
               className="button button-primary"
               data-testid="pci-attach-submit"
-              disabled={attach.isPending || !chosen || chosen.left === 0 || blocksConfirm(preview)}
+              disabled={
+                attach.isPending || !chosen || chosen.unavailable !== null || blocksConfirm(preview)
+              }
             >
               {attach.isPending ? 'Checking and attaching…' : 'Attach'}
             </button>
