@@ -132,6 +132,8 @@ export const quotaConstraintsSchema = z.object({
     }),
   ),
   cpuModels: z.array(listRuleConstraintSchema),
+  /** The model `cpuModels` counts a VM as when its config names none (PVE's default). */
+  defaultCpuModel: z.string().optional(),
   pciDevices: z.array(listRuleConstraintSchema),
   /** Allow lists of installation media by volume-id pattern; null (or absent) means any listed. */
   isoImages: z

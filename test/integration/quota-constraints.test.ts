@@ -64,6 +64,7 @@ describe('quota:constraints with per-node list limits', () => {
       { match: 'host', max: 2, perNode: { pve1: 0 } },
     ]);
     expect(constraints.pciDevices).toEqual([{ match: rawDevices, max: 2, perNode: { pve1: 1 } }]);
+    expect(constraints.defaultCpuModel).toBe('kvm64');
   });
 
   it("offers a VM on pve1 no model pve1's limits leave no room for, as its preview refuses", async () => {
@@ -102,5 +103,139 @@ describe('quota:constraints with per-node list limits', () => {
     ]);
     expect(await refusedCpuModel(lab, vm, 'x86-64-v3')).toEqual([]);
     expect(await refusedCpuModel(lab, vm, 'host')).toEqual([]);
+  });
+});
+
+// A pattern entry with a per-node limit over a model the policy also names: VM 102's x86-64-v3
+// fills the pattern's one place on pve1, so x86-64-v4 is full there though its own entry is not.
+const newerModels = '/^x86-64-v[34]$/';
+
+function policyWithPerNodePattern(): Policy {
+  return demoPolicyWith('alice@pve', (alice) => ({
+    ...alice,
+    cpuModels: [
+      { match: 'x86-64-v2*', max: 3 },
+      { match: 'x86-64-v4', max: 3 },
+      { match: newerModels, max: 3, perNode: { pve1: 1 } },
+    ],
+  }));
+}
+
+describe('the CPU model field under a pattern entry with a per-node limit', () => {
+  let lab: Lab;
+
+  beforeEach(async () => {
+    lab = await startLab({}, { policy: policyWithPerNodePattern() });
+    lab.sim.state.instances.set(102, {
+      vmid: 102,
+      type: 'qemu',
+      node: 'pve1',
+      name: 'alice-extra',
+      status: 'stopped',
+      pool: 'alice',
+      config: { cores: 1, cpu: 'x86-64-v3', memory: '512', name: 'alice-extra', ostype: 'l26' },
+      startedAtSeconds: null,
+    });
+    await lab.signIn(userIndex(lab, 'alice@pve'));
+  });
+  afterEach(async () => {
+    expect(lab.sim.schemaViolations).toEqual([]);
+    await lab.close();
+  });
+
+  it('marks a named model the pattern leaves no room for on the node, as its preview refuses', async () => {
+    const constraints = await lab.call('quota:constraints');
+    const usage = await lab.call('quota:usage');
+    const room = (node: string): { node: string; used: typeof usage.resources } => ({
+      node,
+      used: usage.resources,
+    });
+
+    const onPve1 = cpuModelOptions(constraints.cpuModels, 'x86-64-v2-AES', room('pve1'));
+    const onPve2 = cpuModelOptions(constraints.cpuModels, 'x86-64-v2-AES', room('pve2'));
+    const ownModel = cpuModelOptions(constraints.cpuModels, 'x86-64-v3', room('pve1'));
+
+    expect(onPve1.models).toEqual([
+      { model: 'x86-64-v2-AES', available: true, reason: null },
+      { model: 'x86-64-v4', available: false, reason: `1 of 1 used on pve1 under ${newerModels}` },
+    ]);
+    expect(
+      await refusedCpuModel(lab, { node: 'pve1', type: 'qemu', vmid: 100 }, 'x86-64-v4'),
+    ).toEqual([`cpuModel:${newerModels}@pve1`]);
+    expect(onPve2.models.map((choice) => [choice.model, choice.available])).toEqual([
+      ['x86-64-v2-AES', true],
+      ['x86-64-v4', true],
+    ]);
+    expect(
+      await refusedCpuModel(lab, { node: 'pve2', type: 'qemu', vmid: 101 }, 'x86-64-v4'),
+    ).toEqual([]);
+    // VM 102 already counts under the pattern, so moving it to x86-64-v4 adds nothing there.
+    expect(ownModel.models.map((choice) => [choice.model, choice.available])).toEqual([
+      ['x86-64-v3', true],
+      ['x86-64-v4', true],
+    ]);
+    expect(
+      await refusedCpuModel(lab, { node: 'pve1', type: 'qemu', vmid: 102 }, 'x86-64-v4'),
+    ).toEqual([]);
+  });
+});
+
+// A VM without `cpu` is counted as the policy's default model (kvm64), which fills `kvm*`.
+function policyWithDefaultModelRule(): Policy {
+  return demoPolicyWith('alice@pve', (alice) => ({
+    ...alice,
+    cpuModels: [
+      { match: 'x86-64-v2*', max: 3 },
+      { match: 'kvm32', max: 2 },
+      { match: 'kvm*', max: 1 },
+    ],
+  }));
+}
+
+describe('the CPU model field for a VM that names no model', () => {
+  let lab: Lab;
+
+  beforeEach(async () => {
+    lab = await startLab({}, { policy: policyWithDefaultModelRule() });
+    lab.sim.state.instances.set(103, {
+      vmid: 103,
+      type: 'qemu',
+      node: 'pve1',
+      name: 'alice-plain',
+      status: 'stopped',
+      pool: 'alice',
+      config: { cores: 1, memory: '512', name: 'alice-plain', ostype: 'l26' },
+      startedAtSeconds: null,
+    });
+    await lab.signIn(userIndex(lab, 'alice@pve'));
+  });
+  afterEach(async () => {
+    expect(lab.sim.schemaViolations).toEqual([]);
+    await lab.close();
+  });
+
+  it("counts it as the policy's default model, so moving it within the pattern is offered as priced", async () => {
+    const constraints = await lab.call('quota:constraints');
+    const usage = await lab.call('quota:usage');
+    const room = {
+      node: 'pve1',
+      used: usage.resources,
+      defaultModel: constraints.defaultCpuModel ?? null,
+    };
+
+    const plain = cpuModelOptions(constraints.cpuModels, null, room);
+    const other = cpuModelOptions(constraints.cpuModels, 'x86-64-v2-AES', room);
+
+    expect(plain.models).toEqual([{ model: 'kvm32', available: true, reason: null }]);
+    expect(await refusedCpuModel(lab, { node: 'pve1', type: 'qemu', vmid: 103 }, 'kvm32')).toEqual(
+      [],
+    );
+    expect(other.models).toEqual([
+      { model: 'x86-64-v2-AES', available: true, reason: null },
+      { model: 'kvm32', available: false, reason: '1 of 1 used under kvm*' },
+    ]);
+    expect(await refusedCpuModel(lab, { node: 'pve1', type: 'qemu', vmid: 100 }, 'kvm32')).toEqual([
+      'cpuModel:kvm*',
+    ]);
   });
 });

@@ -38,6 +38,7 @@ export const quotaConstraintHandlers: HandlerGroup<'quota:constraints'> = {
         cost: { ...template.cost, storageBytes: { ...template.cost.storageBytes } },
       })),
       cpuModels: limits.cpuModels.map(listRuleOut),
+      defaultCpuModel: limits.unset.qemuCpuModel,
       pciDevices: limits.pciDevices.map(listRuleOut),
       isoImages: mediaRulesOut(limits.isoImages),
       containerTemplates: mediaRulesOut(limits.containerTemplates),

@@ -4,7 +4,12 @@ import type { UseFormReturn } from 'react-hook-form';
 import { FieldError } from '../../components/field-error';
 import { quotaConstraintsQuery } from '../disk-slots/use-disk-slots';
 import { quotaUsageQuery } from '../quota/quota-queries';
-import { cpuModelHint, cpuModelLabel, cpuModelOptions } from './cpu-model-options';
+import {
+  cpuModelHint,
+  cpuModelLabel,
+  cpuModelOptions,
+  cpuModelUnavailableNote,
+} from './cpu-model-options';
 import type { ResourcesFormValues } from './resources-form-schema';
 
 /** Props of the CPU model select. */
@@ -29,8 +34,13 @@ export function CpuModelField({
   const id = useId();
   const constraints = useQuery(quotaConstraintsQuery());
   const usage = useQuery(quotaUsageQuery());
-  const room = { node, used: usage.data?.resources ?? null };
+  const room = {
+    node,
+    used: usage.data?.resources ?? null,
+    defaultModel: constraints.data?.defaultCpuModel ?? null,
+  };
   const options = cpuModelOptions(constraints.data?.cpuModels ?? [], current, room);
+  const unavailable = cpuModelUnavailableNote(options);
   const error = form.formState.errors.cpuType?.message;
   const hint = constraints.isPending
     ? 'Reading which CPU models the lab policy allows…'
@@ -64,6 +74,11 @@ export function CpuModelField({
           {hint}
         </p>
       )}
+      {unavailable !== null ? (
+        <p className="field-hint" data-testid="resources-cpuType-unavailable">
+          {unavailable}
+        </p>
+      ) : null}
     </div>
   );
 }

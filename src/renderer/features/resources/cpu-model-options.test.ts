@@ -3,6 +3,7 @@ import {
   cpuModelHint,
   cpuModelLabel,
   cpuModelOptions,
+  cpuModelUnavailableNote,
   type CpuModelRule,
 } from './cpu-model-options';
 
@@ -144,6 +145,79 @@ describe('cpuModelOptions', () => {
 
     expect(choices(options)).toEqual([['host', null]]);
   });
+
+  it("marks a named model whose pattern rule's room on the node is used up, naming the pattern", () => {
+    const rules: CpuModelRule[] = [
+      { match: 'x86-64-v4', max: 3, perNode: {} },
+      { match: '/^x86-64-v[34]$/', max: 3, perNode: { pve1: 1 } },
+    ];
+    const used = [
+      { resource: 'cpuModel:x86-64-v4', used: 0 },
+      { resource: 'cpuModel:/^x86-64-v[34]$/', used: 1 },
+      { resource: 'cpuModel:/^x86-64-v[34]$/@pve1', used: 1 },
+    ];
+
+    const onPve1 = cpuModelOptions(rules, 'kvm64', { node: 'pve1', used });
+    const onPve2 = cpuModelOptions(rules, 'kvm64', { node: 'pve2', used });
+
+    expect(choices(onPve1)).toEqual([
+      ['kvm64', null],
+      ['x86-64-v4', '1 of 1 used on pve1 under /^x86-64-v[34]$/'],
+    ]);
+    expect(choices(onPve2)).toEqual([
+      ['kvm64', null],
+      ['x86-64-v4', null],
+    ]);
+  });
+
+  it("marks a named model whose glob rule's global room is used up", () => {
+    const rules = rulesOf({ match: 'x86-64-v3', max: 4 }, { match: 'x86-64-*', max: 2 });
+    const used = [
+      { resource: 'cpuModel:x86-64-v3', used: 1 },
+      { resource: 'cpuModel:x86-64-*', used: 2 },
+    ];
+
+    const options = cpuModelOptions(rules, null, { node: 'pve1', used });
+
+    expect(choices(options)).toEqual([['x86-64-v3', '2 of 2 used under x86-64-*']]);
+  });
+
+  it('offers a model under a full pattern when the current model matches it too, as the move adds none', () => {
+    const rules = rulesOf({ match: 'x86-64-v3', max: 4 }, { match: 'x86-64-*', max: 2 });
+    const used = [
+      { resource: 'cpuModel:x86-64-v3', used: 0 },
+      { resource: 'cpuModel:x86-64-*', used: 2 },
+    ];
+
+    const options = cpuModelOptions(rules, 'x86-64-v2-AES', { node: 'pve1', used });
+
+    expect(choices(options)).toEqual([
+      ['x86-64-v2-AES', null],
+      ['x86-64-v3', null],
+    ]);
+  });
+
+  it("counts a VM without a model as the policy's default one, as the engine does", () => {
+    const rules = rulesOf({ match: 'kvm32', max: 2 }, { match: 'kvm*', max: 1 });
+    const used = [
+      { resource: 'cpuModel:kvm32', used: 0 },
+      { resource: 'cpuModel:kvm*', used: 1 },
+    ];
+
+    const asDefault = cpuModelOptions(rules, null, { node: 'pve1', used, defaultModel: 'kvm64' });
+    const unknown = cpuModelOptions(rules, null, { node: 'pve1', used });
+
+    expect(choices(asDefault)).toEqual([['kvm32', null]]);
+    expect(choices(unknown)).toEqual([['kvm32', '1 of 1 used under kvm*']]);
+  });
+
+  it('marks a named model a pattern rule allows none of, even before usage is read', () => {
+    const rules = rulesOf({ match: 'host', max: 2 }, { match: '/^HOST$/i', max: 0 });
+
+    expect(choices(cpuModelOptions(rules, null, unknownUse))).toEqual([
+      ['host', 'not allowed under /^HOST$/i'],
+    ]);
+  });
 });
 
 const hostChoice = { model: 'host', available: true, reason: null };
@@ -177,5 +251,29 @@ describe('cpuModelLabel', () => {
     expect(cpuModelLabel(hostChoice, 'host')).toBe('host (current)');
     expect(cpuModelLabel(hostChoice, 'kvm64')).toBe('host');
     expect(cpuModelLabel(full, null)).toBe('host (1 of 1 used on pve1)');
+  });
+});
+
+describe('cpuModelUnavailableNote', () => {
+  it('names each listed model that cannot be chosen, with its reason', () => {
+    const note = cpuModelUnavailableNote({
+      models: [
+        hostChoice,
+        { model: 'x86-64-v4', available: false, reason: '1 of 1 used on pve1 under x86-64-v*' },
+        { model: 'EPYC', available: false, reason: 'not allowed on pve1' },
+      ],
+      patterns: ['x86-64-v*'],
+      limited: true,
+    });
+
+    expect(note).toBe(
+      'Cannot be chosen now: x86-64-v4 (1 of 1 used on pve1 under x86-64-v*); EPYC (not allowed on pve1).',
+    );
+  });
+
+  it('gives no note when every listed model can be chosen', () => {
+    expect(
+      cpuModelUnavailableNote({ models: [hostChoice], patterns: [], limited: true }),
+    ).toBeNull();
   });
 });
