@@ -1,11 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { AuthLayout } from '../components/auth-layout';
-import { ErrorMessage } from '../components/error-message';
 import { Notice } from '../components/notice';
-import { Loading } from '../components/spinner';
 import { realmsQuery } from '../features/cluster/cluster-queries';
 import { SignInForm } from '../features/session/sign-in-form';
+import { SignInOptionsStatus } from '../features/session/sign-in-options-status';
 
 /** Props of the second step. */
 export interface SignInPageProps {
@@ -49,15 +48,7 @@ export function SignInPage({
           {noticeAction === null ? null : <> {noticeAction}</>}
         </Notice>
       ) : null}
-      {realms.isPending ? <Loading>Asking the cluster how you can sign in…</Loading> : null}
-      {realms.isError ? (
-        <ErrorMessage
-          error={realms.error}
-          title="Could not read the sign-in options"
-          onRetry={() => void realms.refetch()}
-          testId="realms-error"
-        />
-      ) : null}
+      <SignInOptionsStatus realms={realms} host={host} />
       {realms.data ? <SignInForm clusterUrl={clusterUrl} realms={realms.data} /> : null}
     </AuthLayout>
   );

@@ -2,11 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useSyncExternalStore, type ReactNode } from 'react';
 import type { SignedInStatus } from '../../../shared/contract';
 import { Dialog } from '../../components/dialog';
-import { ErrorMessage } from '../../components/error-message';
-import { Loading } from '../../components/spinner';
 import { realmsQuery } from '../cluster/cluster-queries';
 import { resumeGate } from './resume-gate';
 import { SignInForm } from './sign-in-form';
+import { SignInOptionsStatus } from './sign-in-options-status';
 
 /** Props of the sign-in prompt shown over the workspace when the session ended. */
 export interface SignInAgainDialogProps {
@@ -59,14 +58,7 @@ export function SignInAgainDialog({ ended, onSignOut }: SignInAgainDialogProps):
           <p>None of it was applied yet, so it runs exactly once.</p>
         </div>
       ) : null}
-      {realms.isPending ? <Loading>Asking the cluster how you can sign in…</Loading> : null}
-      {realms.isError ? (
-        <ErrorMessage
-          error={realms.error}
-          title="Could not read the sign-in options"
-          onRetry={() => void realms.refetch()}
-        />
-      ) : null}
+      <SignInOptionsStatus realms={realms} host={host} />
       {realms.data ? (
         <SignInForm
           clusterUrl={ended.clusterUrl}

@@ -1,0 +1,101 @@
+import type { UseQueryResult } from '@tanstack/react-query';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { RealmInfo } from '../../../shared/contract';
+import { isApiError } from '../../api';
+import { ErrorMessage, errorText } from '../../components/error-message';
+import { Loading } from '../../components/spinner';
+import { signInOptionsView, slowAnswerMs } from './sign-in-options-view';
+
+/** True once `waiting` has held for `slowAnswerMs`; false again as soon as it stops. */
+function useTakingLong(waiting: boolean): boolean {
+  const [long, setLong] = useState(false);
+  useEffect(() => {
+    if (!waiting) return undefined;
+    const timer = setTimeout(() => setLong(true), slowAnswerMs);
+    return () => {
+      clearTimeout(timer);
+      setLong(false);
+    };
+  }, [waiting]);
+  return waiting && long;
+}
+
+/** Props of the realm lookup's status. */
+export interface SignInOptionsStatusProps {
+  realms: UseQueryResult<RealmInfo[]>;
+  /** The cluster's address as shown to people. */
+  host: string;
+}
+
+/**
+ * Where the lookup of a cluster's sign-in options stands, above the form: asking, not answered
+ * yet, or not reachable, each naming the cluster, and a Try again that asks it again.
+ */
+export function SignInOptionsStatus({ realms, host }: SignInOptionsStatusProps): ReactNode {
+  // Asking again after a failure is asking, not failed: the page says so while it waits.
+  const asking = !realms.isSuccess && realms.isFetching;
+  const waitedLong = useTakingLong(asking);
+  const error = realms.isError
+    ? {
+        code: isApiError(realms.error) ? realms.error.code : undefined,
+        message: errorText(realms.error),
+      }
+    : null;
+  const view = signInOptionsView({
+    host,
+    status: realms.isSuccess ? 'success' : asking ? 'pending' : realms.status,
+    error,
+    waitedMs: waitedLong ? slowAnswerMs : 0,
+  });
+  // A lookup that hangs is dropped for a new one; the late answer of the first is ignored.
+  const askAgain = (): void => void realms.refetch({ cancelRefetch: true });
+  const retry = (
+    <button
+      type="button"
+      className="button button-small"
+      data-testid="realms-retry"
+      onClick={askAgain}
+    >
+      Try again
+    </button>
+  );
+
+  switch (view.kind) {
+    case 'ready':
+      return null;
+    case 'asking':
+      return (
+        <div data-testid="realms-pending">
+          <Loading>{view.text}</Loading>
+        </div>
+      );
+    case 'slow':
+      return (
+        <div data-testid="realms-pending">
+          <Loading>{view.text}</Loading>
+          <p className="muted small" data-testid="realms-slow">
+            {view.detail}
+          </p>
+          {retry}
+        </div>
+      );
+    case 'away':
+      return (
+        <div className="message message-error" role="alert" data-testid="realms-unreachable">
+          <p className="message-title">{view.title}</p>
+          <p className="message-detail">{view.detail}</p>
+          <p className="message-hint">{view.hint}</p>
+          {retry}
+        </div>
+      );
+    case 'failed':
+      return (
+        <ErrorMessage
+          error={realms.error}
+          title="Could not read the sign-in options"
+          onRetry={askAgain}
+          testId="realms-error"
+        />
+      );
+  }
+}
