@@ -27,6 +27,33 @@ function userIndex(lab: Lab, userid: string): number {
   return index;
 }
 
+/** A lab under `policy` where alice also owns a stopped VM on pve1 with `config`, signed in. */
+async function aliceLabWith(
+  policy: Policy,
+  vm: { vmid: number; name: string; config: Record<string, string | number> },
+): Promise<Lab> {
+  const lab = await startLab({}, { policy });
+  lab.sim.state.instances.set(vm.vmid, {
+    vmid: vm.vmid,
+    type: 'qemu',
+    node: 'pve1',
+    name: vm.name,
+    status: 'stopped',
+    pool: 'alice',
+    config: vm.config,
+    startedAtSeconds: null,
+  });
+  await lab.signIn(userIndex(lab, 'alice@pve'));
+  return lab;
+}
+
+/** VM 102, the one on pve1 that runs x86-64-v3. */
+const v3Guest = {
+  vmid: 102,
+  name: 'alice-extra',
+  config: { cores: 1, cpu: 'x86-64-v3', memory: '512', name: 'alice-extra', ostype: 'l26' },
+};
+
 /** The resources that a preview of a CPU model change finds no room for. */
 async function refusedCpuModel(lab: Lab, vm: object, cpuType: string): Promise<string[]> {
   const preview = await lab.call('quota:preview', { kind: 'instance:resources', ...vm, cpuType });
@@ -37,18 +64,7 @@ describe('quota:constraints with per-node list limits', () => {
   let lab: Lab;
 
   beforeEach(async () => {
-    lab = await startLab({}, { policy: policyWithPerNodeLists() });
-    lab.sim.state.instances.set(102, {
-      vmid: 102,
-      type: 'qemu',
-      node: 'pve1',
-      name: 'alice-extra',
-      status: 'stopped',
-      pool: 'alice',
-      config: { cores: 1, cpu: 'x86-64-v3', memory: '512', name: 'alice-extra', ostype: 'l26' },
-      startedAtSeconds: null,
-    });
-    await lab.signIn(userIndex(lab, 'alice@pve'));
+    lab = await aliceLabWith(policyWithPerNodeLists(), v3Guest);
   });
   afterEach(async () => {
     expect(lab.sim.schemaViolations).toEqual([]);
@@ -125,18 +141,7 @@ describe('the CPU model field under a pattern entry with a per-node limit', () =
   let lab: Lab;
 
   beforeEach(async () => {
-    lab = await startLab({}, { policy: policyWithPerNodePattern() });
-    lab.sim.state.instances.set(102, {
-      vmid: 102,
-      type: 'qemu',
-      node: 'pve1',
-      name: 'alice-extra',
-      status: 'stopped',
-      pool: 'alice',
-      config: { cores: 1, cpu: 'x86-64-v3', memory: '512', name: 'alice-extra', ostype: 'l26' },
-      startedAtSeconds: null,
-    });
-    await lab.signIn(userIndex(lab, 'alice@pve'));
+    lab = await aliceLabWith(policyWithPerNodePattern(), v3Guest);
   });
   afterEach(async () => {
     expect(lab.sim.schemaViolations).toEqual([]);
@@ -196,18 +201,11 @@ describe('the CPU model field for a VM that names no model', () => {
   let lab: Lab;
 
   beforeEach(async () => {
-    lab = await startLab({}, { policy: policyWithDefaultModelRule() });
-    lab.sim.state.instances.set(103, {
+    lab = await aliceLabWith(policyWithDefaultModelRule(), {
       vmid: 103,
-      type: 'qemu',
-      node: 'pve1',
       name: 'alice-plain',
-      status: 'stopped',
-      pool: 'alice',
       config: { cores: 1, memory: '512', name: 'alice-plain', ostype: 'l26' },
-      startedAtSeconds: null,
     });
-    await lab.signIn(userIndex(lab, 'alice@pve'));
   });
   afterEach(async () => {
     expect(lab.sim.schemaViolations).toEqual([]);
