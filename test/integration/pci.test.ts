@@ -179,12 +179,7 @@ describe('PCI passthrough', () => {
     await lab.call('pci:attach', { ...vm, device: { mapping: 'lab-gpu' } });
     const writes = configWrites(lab);
 
-    const error = await lab.fail('pci:attach', {
-      node: 'pve2',
-      type: 'qemu',
-      vmid: 101,
-      device: { mapping: 'lab-gpu' },
-    });
+    const error = await lab.fail('pci:attach', { ...vm, device: { mapping: 'lab-gpu' } });
 
     expect(error.code).toBe('QUOTA_EXCEEDED');
     expect(error.details?.shortfalls).toEqual([
@@ -199,7 +194,33 @@ describe('PCI passthrough', () => {
       },
     ]);
     expect(configWrites(lab)).toBe(writes);
+    expect(pciKeys(lab, 100)).toEqual(['hostpci0']);
+  });
+
+  it('refuses a mapping that has no device on the guest node, before pricing or writing', async () => {
+    const writes = configWrites(lab);
+
+    const error = await lab.fail('pci:attach', {
+      node: 'pve2',
+      type: 'qemu',
+      vmid: 101,
+      device: { mapping: 'lab-gpu' },
+    });
+    const unknown = await lab.fail('pci:attach', { ...vm, device: { mapping: 'no-such-map' } });
+
+    expect(error).toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { fields: { 'device.mapping': 'this mapping has no device on pve2' } },
+    });
+    expect(unknown).toMatchObject({
+      code: 'INVALID_INPUT',
+      details: {
+        fields: { 'device.mapping': 'no resource mapping of that id is visible to you' },
+      },
+    });
+    expect(configWrites(lab)).toBe(writes);
     expect(pciKeys(lab, 101)).toEqual([]);
+    expect(pciKeys(lab, 100)).toEqual([]);
   });
 
   it('attaches a raw device in short form with flags, and refuses a second one of its entry', async () => {

@@ -234,8 +234,9 @@ describe('quota:preview decides as the operation does', () => {
   it('refuses a second device under a rule that is full, as the attach is refused', async () => {
     await lab.call('pci:attach', { ...vm100, device: { mapping: 'lab-gpu' } });
 
+    // A second slot of the same VM: lab-gpu has a device on pve1 only.
     const preview = await previewThenRun(lab, 'pci:attach', {
-      ...vm101,
+      ...vm100,
       device: { mapping: 'lab-gpu' },
     });
 

@@ -17,6 +17,7 @@ import {
   withRate,
 } from './network-change';
 import { firstFreePciKey, newPciValue, pciDelta, pciValue, withPciFlags } from './pci-change';
+import { requireMappingOnNode } from './pci-listing';
 import { guestPlanner, unchangedPlan, type OnGuest, type Planner } from './planner';
 import {
   checkResourceFields,
@@ -117,7 +118,9 @@ export function planPciAttach(input: PciAttachInput): Planner<OnGuest<ConfigPlan
   qemuOnly(input);
   // Built before anything is read, so a value that cannot be written is refused at once.
   const value = newPciValue(input);
-  return guestPlanner(refOf(input), ({ guest, limits }) => {
+  return guestPlanner(refOf(input), async ({ api, guest, limits }) => {
+    if ('mapping' in input.device)
+      await requireMappingOnNode(api, input.device.mapping, guest.node);
     const write = configWrite(guest.config, firstFreePciKey(guest.config), value);
     return { delta: pciDelta(limits, guest, write.after), detail: write };
   });

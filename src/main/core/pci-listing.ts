@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/errors';
 import type { PciAvailable, PciUnavailable } from '../../shared/pci-schemas';
+import type { PveApi } from '../pve/api';
 import type { NodePciDevice, PciMapping } from '../pve/pci-listing-schemas';
 import { parsePropertyString } from '../pve/property-string';
 import { own, type ListLimit } from '../quota/limits';
@@ -29,6 +30,27 @@ function mapsToNode(mapping: PciMapping, node: string): boolean {
       return false;
     }
   });
+}
+
+/**
+ * Throws INVALID_INPUT unless `mappingId` names a PCI mapping the user can see that has a device
+ * on `node`. PVE writes a mapping into a config whatever its node list says and only fails when
+ * the VM starts, by which time the device counts against the quota.
+ */
+export async function requireMappingOnNode(
+  api: PveApi,
+  mappingId: string,
+  node: string,
+): Promise<void> {
+  const mapping = (await api.pciMappings()).find((candidate) => candidate.id === mappingId);
+  let why: string | null = null;
+  if (mapping === undefined) why = 'no resource mapping of that id is visible to you';
+  else if (!mapsToNode(mapping, node)) why = `this mapping has no device on ${node}`;
+  if (why !== null) {
+    throw new AppError('INVALID_INPUT', `device.mapping: ${why}`, {
+      fields: { 'device.mapping': why },
+    });
+  }
 }
 
 /** Why an item the policy matches cannot be attached on `node`, or null when it can. */
