@@ -10,9 +10,10 @@ import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { FieldError } from '../../components/field-error';
 import { QuotaRefusal } from '../disks/quota-refusal';
+import { blocksConfirm } from '../quota-preview/preview-verdict';
 import { QuotaPreviewPanel } from '../quota-preview/quota-preview-panel';
 import { useQuotaPreview } from '../quota-preview/use-quota-preview';
-import { backupCreateChange, previewHoldsBack } from './backup-change';
+import { backupCreateChange } from './backup-change';
 import {
   backupBlockedReason,
   backupCountText,
@@ -196,7 +197,7 @@ export function CreateBackupDialog({
                 create.isPending ||
                 blocked !== null ||
                 list.storages.length === 0 ||
-                previewHoldsBack(preview)
+                blocksConfirm(preview)
               }
             >
               {create.isPending ? 'Backing up…' : 'Back up now'}

@@ -52,16 +52,17 @@ describe('previewVerdict', () => {
 });
 
 describe('blocksConfirm', () => {
-  it('blocks only a change the preview says does not fit', () => {
+  it('blocks only a change the preview says does not fit or cannot be priced against a quota', () => {
     const verdicts = [
       previewVerdict({ ...settled, data: short }),
       previewVerdict({ ...settled, error: new ApiError('QUOTA_EXCEEDED', 'no') }),
+      previewVerdict({ ...settled, error: new ApiError('QUOTA_UNDEFINED', 'tank is not active') }),
       previewVerdict({ ...settled, data: fits }),
       previewVerdict({ ...settled, settled: false, data: short }),
       previewVerdict({ ...settled, error: new ApiError('PVE_UNREACHABLE', 'down') }),
       previewVerdict({ ...settled, wanted: false }),
     ];
 
-    expect(verdicts.map(blocksConfirm)).toEqual([true, true, false, false, false, false]);
+    expect(verdicts.map(blocksConfirm)).toEqual([true, true, true, false, false, false, false]);
   });
 });

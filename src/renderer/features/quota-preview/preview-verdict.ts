@@ -2,7 +2,7 @@ import type { QuotaPreview } from '../../../shared/quota-schemas';
 import { isApiError } from '../../api';
 
 // What the preview of a form's current values says, worked out from the query's state. A dialog
-// disables its confirm button on a verdict that says the change does not fit; main prices the
+// disables its confirm button on a verdict that says the change cannot be made; main prices the
 // change again when it is sent, so that check stays the one that counts.
 
 /** The preview's verdict on the change a form describes now. */
@@ -46,7 +46,14 @@ export function previewVerdict(state: PreviewQueryState): PreviewVerdict {
     : { status: 'refused', preview: state.data };
 }
 
-/** Whether the verdict says the change does not fit, so the dialog should not offer to send it. */
+/**
+ * Whether the verdict says the change cannot be made, so the dialog should not offer to send it:
+ * it does not fit, or the quota cannot be worked out for it (QUOTA_UNDEFINED: no policy entry for
+ * the user, a backup count that cannot be read), which the operation refuses with the same reason.
+ */
 export function blocksConfirm(verdict: PreviewVerdict): boolean {
-  return verdict.status === 'refused' || (verdict.status === 'error' && verdict.refusal);
+  if (verdict.status === 'refused') return true;
+  return (
+    verdict.status === 'error' && (verdict.refusal || isApiError(verdict.error, 'QUOTA_UNDEFINED'))
+  );
 }
