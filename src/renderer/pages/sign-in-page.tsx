@@ -48,7 +48,7 @@ export function SignInPage({
           {noticeAction === null ? null : <> {noticeAction}</>}
         </Notice>
       ) : null}
-      <SignInOptionsStatus realms={realms} host={host} />
+      <SignInOptionsStatus realms={realms} clusterUrl={clusterUrl} host={host} />
       {realms.data ? <SignInForm clusterUrl={clusterUrl} realms={realms.data} /> : null}
     </AuthLayout>
   );

@@ -58,7 +58,7 @@ export function SignInAgainDialog({ ended, onSignOut }: SignInAgainDialogProps):
           <p>None of it was applied yet, so it runs exactly once.</p>
         </div>
       ) : null}
-      <SignInOptionsStatus realms={realms} host={host} />
+      <SignInOptionsStatus realms={realms} clusterUrl={ended.clusterUrl} host={host} />
       {realms.data ? (
         <SignInForm
           clusterUrl={ended.clusterUrl}

@@ -1,8 +1,9 @@
-import type { UseQueryResult } from '@tanstack/react-query';
+import { useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { RealmInfo } from '../../../shared/contract';
 import { isApiError } from '../../api';
 import { ErrorMessage, errorText } from '../../components/error-message';
+import { clusterKeys } from '../cluster/cluster-queries';
 import { Loading } from '../../components/spinner';
 import { signInOptionsView, slowAnswerMs } from './sign-in-options-view';
 
@@ -23,6 +24,8 @@ function useTakingLong(waiting: boolean): boolean {
 /** Props of the realm lookup's status. */
 export interface SignInOptionsStatusProps {
   realms: UseQueryResult<RealmInfo[]>;
+  /** The cluster the realms are asked of: the lookup's query key. */
+  clusterUrl: string;
   /** The cluster's address as shown to people. */
   host: string;
 }
@@ -31,7 +34,12 @@ export interface SignInOptionsStatusProps {
  * Where the lookup of a cluster's sign-in options stands, above the form: asking, not answered
  * yet, or not reachable, each naming the cluster, and a Try again that asks it again.
  */
-export function SignInOptionsStatus({ realms, host }: SignInOptionsStatusProps): ReactNode {
+export function SignInOptionsStatus({
+  realms,
+  clusterUrl,
+  host,
+}: SignInOptionsStatusProps): ReactNode {
+  const queryClient = useQueryClient();
   // Asking again after a failure is asking, not failed: the page says so while it waits.
   const asking = !realms.isSuccess && realms.isFetching;
   const waitedLong = useTakingLong(asking);
@@ -48,7 +56,13 @@ export function SignInOptionsStatus({ realms, host }: SignInOptionsStatusProps):
     waitedMs: waitedLong ? slowAnswerMs : 0,
   });
   // A lookup that hangs is dropped for a new one; the late answer of the first is ignored.
-  const askAgain = (): void => void realms.refetch({ cancelRefetch: true });
+  // refetch's cancelRefetch drops only a refetch of a query that already has data, never a
+  // first lookup, so the running one is cancelled first.
+  const askAgain = (): void => {
+    void queryClient
+      .cancelQueries({ queryKey: clusterKeys.realms(clusterUrl) })
+      .then(() => realms.refetch());
+  };
   const retry = (
     <button
       type="button"
