@@ -26,8 +26,9 @@ export interface UnsettledTask {
   /** In words, for the log: `create qemu 102`. */
   what: string;
   /**
-   * When the hold ends if PVE cannot be asked meanwhile; a task PVE reports as still running
-   * pushes it back, so only a task out of contact for the whole hold is left to live usage.
+   * When the hold ends if PVE cannot be asked meanwhile; each answer that the task is still
+   * running pushes it back to an hour after that answer, so only a task out of contact for an
+   * hour is left to live usage.
    */
   holdUntil: number;
   /** Releases the task's reservation; must be safe to call more than once. */
@@ -49,8 +50,13 @@ interface Entry {
   follower: number | null;
 }
 
-/** How far a hold is pushed back each time PVE reports the task still running. */
-const holdExtensionMs = 60 * 60_000;
+/** How long a hold lasts after PVE last reported the task still running. */
+const holdAfterRunningMs = 60 * 60_000;
+
+/** Pushes a task's hold back to an hour after `now`, when PVE has just reported it running. */
+export function extendHold(task: Pick<UnsettledTask, 'holdUntil'>, now: number): void {
+  task.holdUntil = Math.max(task.holdUntil, now + holdAfterRunningMs);
+}
 
 /** Errors after which a session cannot follow anything more: wait for the next sign-in. */
 const sessionEnded = new Set(['SESSION_EXPIRED', 'PVE_AUTH', 'CERT_MISMATCH', 'NOT_SIGNED_IN']);
@@ -176,15 +182,18 @@ export class BackgroundTasks {
           maxIntervalMs: 10_000,
           now: deps.now,
           signal,
+          onProgress: (progress) => {
+            if (progress.state === 'running') extendHold(task, deps.now());
+          },
         });
         return true;
       } catch (error) {
         if (signal.aborted) return false;
         const code = error instanceof AppError ? error.code : null;
         if (code === 'TASK_TIMEOUT') {
-          // PVE answered that the task is still running (a long backup or disk move): its change
-          // is still to come, so the hold is not over. Only a hold spent out of contact ends.
-          task.holdUntil = deps.now() + holdExtensionMs;
+          // PVE answered that the task is still running (a long backup or disk move), which
+          // pushed the hold back: its change is still to come. Only a hold spent out of contact
+          // ends.
           deps.log.info(`${task.upid} (${task.what}) is still running; holding its reservation`);
           continue;
         }

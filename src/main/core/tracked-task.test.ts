@@ -129,6 +129,31 @@ describe('runTrackedTask', () => {
     expect(statusPolls(api)).toBe(7);
   });
 
+  it('holds for an hour after the last answer that the task runs, not an hour after sending it', async () => {
+    const minute = 60_000;
+    let clock = 0;
+    const api = scriptedApi(
+      ['running', 'running', lostContact],
+      'OK',
+      () => (clock += 25 * minute),
+    );
+    const context = Object.assign(contextWith(api, { now: () => clock, deadlineMs: 10 * minute }), {
+      retryMs: 10,
+    });
+
+    const error = await runTrackedTask('back up qemu 100', async () => upid, context).catch(
+      (e: unknown) => e,
+    );
+
+    expect(error).toMatchObject({ code: 'TASK_TIMEOUT' });
+    // Running at 25 and 50 minutes, then out of contact: asked again at 75 and 100 minutes, past
+    // the hour since the backup was sent, and let go only after 110, an hour after the last
+    // answer that it runs (held from sending alone, it would go after the failed poll at 75).
+    await vi.waitFor(() => expect(context.release).toHaveBeenCalledTimes(1), { timeout: 8_000 });
+    expect(statusPolls(api)).toBe(5);
+    expect(clock).toBe(125 * minute);
+  });
+
   it('releases a task PVE could not be asked about for the whole hold', async () => {
     const minute = 60_000;
     let clock = 0;

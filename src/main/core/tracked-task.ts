@@ -4,7 +4,7 @@ import type { Logger } from '../log/logger';
 import type { PveApi } from '../pve/api';
 import { mapPveResponse } from '../pve/errors';
 import { followTask, type TaskProgress } from '../pve/tasks';
-import { BackgroundTasks, pause, type TaskOwner } from './background-tasks';
+import { BackgroundTasks, extendHold, pause, type TaskOwner } from './background-tasks';
 
 export { BackgroundTasks };
 
@@ -91,7 +91,8 @@ export async function runTrackedTask(
   const release = once(context.release);
   // Taken once: a sign-out replaces the background signal, and this task must see the old one end.
   const signal = context.background.signal;
-  const holdUntil = context.now() + unknownOutcomeHoldMs;
+  // Pushed back by every answer that the task is still running (see background-tasks.ts).
+  const hold = { holdUntil: context.now() + unknownOutcomeHoldMs };
   let upid: string;
   try {
     upid = await send();
@@ -111,11 +112,14 @@ export async function runTrackedTask(
       minIntervalMs: context.pollMinMs,
       now: context.now,
       signal,
-      onProgress: context.onProgress,
+      onProgress: (progress) => {
+        if (progress.state === 'running') extendHold(hold, context.now());
+        context.onProgress(progress);
+      },
     });
   } catch (error) {
     context.log.warn(`stopped following ${upid} in the foreground; following it in the background`);
-    const task = { owner: context.owner, upid, what, holdUntil, release };
+    const task = { owner: context.owner, upid, what, holdUntil: hold.holdUntil, release };
     context.background.settle(task, context.api, signal, context);
     if (error instanceof AppError && error.code === 'TASK_TIMEOUT') throw error;
     throw outcomeUnknown(what, error, upid);
