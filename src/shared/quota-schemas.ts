@@ -51,24 +51,43 @@ export type QuotaChangeRequest = {
   [K in QuotaChangeKind]: { kind: K } & z.input<ChangeInputs[K]>;
 }[QuotaChangeKind];
 
+const kindSchema = z.enum(quotaChangeKinds as [QuotaChangeKind, ...QuotaChangeKind[]]);
+const objectSchema = z.record(z.string(), z.unknown());
+
 /**
  * A change to price, checked by the input schema of the operation its `kind` names. Some of those
  * inputs are unions without a common literal key, which zod's discriminated unions cannot nest,
- * so the kind is dispatched here; every issue keeps the path of the field it is about.
+ * so the kind is dispatched here; every issue keeps the path of the field it is about. The input
+ * is split with a rest spread, which keeps every own key as sent (an own `__proto__` too), so the
+ * operation's strict schema refuses exactly what the operation itself would.
  */
-export const quotaChangeSchema = z
-  .looseObject({ kind: z.enum(quotaChangeKinds as [QuotaChangeKind, ...QuotaChangeKind[]]) })
-  .transform((value, context) => {
-    const { kind, ...input } = value;
-    const parsed = changeInputs[kind].safeParse(input);
-    if (!parsed.success) {
-      for (const { message, path } of parsed.error.issues) {
-        context.addIssue({ code: 'custom', message, path, input });
-      }
-      return z.NEVER;
+export const quotaChangeSchema = z.unknown().transform((value, context) => {
+  const record = objectSchema.safeParse(value);
+  if (!record.success || Array.isArray(value)) {
+    context.addIssue({
+      code: 'custom',
+      message: 'Invalid input: expected an object',
+      input: value,
+    });
+    return z.NEVER;
+  }
+  const { kind: sentKind, ...input } = value as Record<string, unknown>;
+  const kind = kindSchema.safeParse(sentKind);
+  if (!kind.success) {
+    for (const { message } of kind.error.issues) {
+      context.addIssue({ code: 'custom', message, path: ['kind'], input: sentKind });
     }
-    return { ...parsed.data, kind } as QuotaChange;
-  }) as unknown as z.ZodType<QuotaChange, QuotaChangeRequest>;
+    return z.NEVER;
+  }
+  const parsed = changeInputs[kind.data].safeParse(input);
+  if (!parsed.success) {
+    for (const { message, path } of parsed.error.issues) {
+      context.addIssue({ code: 'custom', message, path, input });
+    }
+    return z.NEVER;
+  }
+  return { ...parsed.data, kind: kind.data } as QuotaChange;
+}) as unknown as z.ZodType<QuotaChange, QuotaChangeRequest>;
 
 /** How one resource fares under a change, in the resource's base unit. */
 export const decisionItemSchema = z.object({

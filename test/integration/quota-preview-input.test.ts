@@ -154,6 +154,17 @@ describe('quota:preview input', () => {
       'kind',
     ],
     ['no kind at all', { ...vm100, cores: 2 }, 'kind'],
+    [
+      'an own __proto__ key, as structured clone delivers it',
+      {
+        kind: 'backup:create',
+        ...vm100,
+        storage: 'local',
+        mode: 'snapshot',
+        ...(JSON.parse('{"__proto__":{"remove":1}}') as object),
+      },
+      'input',
+    ],
   ])('refuses %s as INVALID_INPUT, reading nothing', async (_case, input, field) => {
     const requestsBefore = lab.sim.requests.length;
 
