@@ -21,10 +21,13 @@ export const hostpciKeySchema = z.string().regex(/^hostpci([0-9]|1[0-5])$/, 'not
 export const hostpciSlotCount = 16;
 
 /** The device to pass through: a resource mapping or a raw host device. */
-export const pciDeviceChoiceSchema = z.union([
-  z.strictObject({ mapping: pciMappingIdSchema }),
-  z.strictObject({ host: pciIdSchema }),
-]);
+export const pciDeviceChoiceSchema = z.union(
+  [z.strictObject({ mapping: pciMappingIdSchema }), z.strictObject({ host: pciIdSchema })],
+  {
+    error:
+      'expected either { mapping: a resource mapping id } or { host: one PCI id such as 0000:01:00.0 }',
+  },
+);
 
 const flagsShape = {
   pcie: z.boolean().optional(),

@@ -340,6 +340,19 @@ describe('PCI passthrough', () => {
     expect(error.code).toBe('INVALID_INPUT');
     expect(lab.sim.requests.length).toBe(before);
   });
+
+  it('says what a device may be when it is neither a mapping nor one host id', async () => {
+    const error = await lab.fail('pci:attach', {
+      ...vm,
+      device: { host: ['0000:01:00.0', '0000:03:00.0'] },
+    });
+
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.details?.fields).toEqual({
+      device:
+        'expected either { mapping: a resource mapping id } or { host: one PCI id such as 0000:01:00.0 }',
+    });
+  });
 });
 
 // The demo policy with a per-node limit for alice's raw devices: two in all, one on pve1. Her VM
