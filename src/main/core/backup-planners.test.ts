@@ -37,8 +37,15 @@ const kept: Record<string, BackupVolume[]> = {
   ],
 };
 
-/** A reading of a@pve's guests under a backup limit of `max`; `nasActive` false unmounts nas. */
-function reading(max: number | null, nasActive = true): PricingReading & { calls: string[] } {
+/**
+ * A reading of a@pve's guests under a backup limit of `max`; `nasActive` false unmounts nas, and
+ * `ctBackingUp` shows CT 200 locked by a backup PVE is running.
+ */
+function reading(
+  max: number | null,
+  nasActive = true,
+  ctBackingUp = false,
+): PricingReading & { calls: string[] } {
   const parsed = parsePolicy({
     version: 1,
     users: { 'a@pve': { pools: ['p'], cores: { max: 8 }, backups: { max } } },
@@ -54,7 +61,13 @@ function reading(max: number | null, nasActive = true): PricingReading & { calls
       pool: 'p',
       config: { digest: 'a', cores: 2 },
     },
-    { node: 'pve2', type: 'lxc' as const, vmid: 200, pool: 'p', config: { digest: 'b', cores: 1 } },
+    {
+      node: 'pve2',
+      type: 'lxc' as const,
+      vmid: 200,
+      pool: 'p',
+      config: { digest: 'b', cores: 1, ...(ctBackingUp ? { lock: 'backup' } : {}) },
+    },
   ];
   const rows = guests.map((g) => ({ id: `${g.type}/${g.vmid}`, ...g, status: 'running' }));
   const calls: string[] = [];
@@ -166,10 +179,30 @@ describe('planBackupCreate, priced', () => {
     );
   });
 
+  it('counts a backup PVE runs for her guest outside ProxDesk, and once when ProxDesk runs it', async () => {
+    const slots = new BackupSlots();
+    const plan = (): ReturnType<typeof planBackupCreate> =>
+      planBackupCreate(create100, slots, notElevated);
+
+    // Three kept, and CT 200 locked by a backup a lab job runs: its volume is still to come.
+    const outside = await priceOnSnapshot(reading(4, true, true), plan());
+    // ProxDesk's own backup of CT 200, which PVE shows locked the same way: one, not two.
+    const release = slots.hold('a@pve', 200);
+    const ours = await priceOnSnapshot(reading(4, true, true), plan());
+    release();
+    const none = await priceOnSnapshot(reading(4), plan());
+
+    expect(outside.plan.backupCount).toEqual({ used: 4, requested: 1 });
+    expect(outside.decision.approved).toBe(false);
+    expect(ours.plan.backupCount).toEqual({ used: 4, requested: 1 });
+    expect(none.plan.backupCount).toEqual({ used: 3, requested: 1 });
+    expect(none.decision.approved).toBe(true);
+  });
+
   it('counts the slots of backups still being made', async () => {
     const slots = new BackupSlots();
-    const release = slots.hold('a@pve');
-    slots.hold('someone@pve');
+    const release = slots.hold('a@pve', 101);
+    slots.hold('someone@pve', 300);
 
     const held = await priceOnSnapshot(reading(4), planBackupCreate(create100, slots, notElevated));
     release();

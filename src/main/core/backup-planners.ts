@@ -7,7 +7,7 @@ import {
 } from '../../shared/backup-schemas';
 import { AppError } from '../../shared/errors';
 import type { NodeStorage } from '../pve/api-schemas';
-import type { BackupSlots } from './backup-slots';
+import { backupsBeingMade, type BackupSlots } from './backup-slots';
 import { ownedBackups, readBackups, uncountedReason, type ListedBackup } from './backup-usage';
 import { changeableGuest, ownedGuestIn } from './ownership';
 import type { Approved, Claim } from './priced-commit';
@@ -82,7 +82,7 @@ export function planBackupCreate(
         );
       }
       // Read before the storages, so a create that ends meanwhile is counted (twice at worst).
-      const beingMade = slots.pending(userid);
+      const beingMade = backupsBeingMade(slots, userid, snapshot.guests);
       const owned = ownedGuests(reading);
       const backups = await readBackups(api, [...owned.nodes, ref.node]);
       backupStorage(backups.storages.get(ref.node), ref.node, input.storage);
@@ -109,7 +109,8 @@ export function planBackupCreate(
 export function claimBackupSlot(
   slots: BackupSlots,
 ): (approved: Approved<BackupCreatePlan>) => Promise<Claim<BackupCreatePlan>> {
-  return ({ detail }) => Promise.resolve({ detail, release: slots.hold(detail.userid) });
+  return ({ detail }) =>
+    Promise.resolve({ detail, release: slots.hold(detail.userid, detail.ref.vmid) });
 }
 
 /** Throws INVALID_INPUT unless the volume id names a backup of the guest asked about. */

@@ -79,8 +79,8 @@ describe('toBackup and newestFirst', () => {
 describe('BackupSlots', () => {
   it('holds a slot per approved create and gives each back once', () => {
     const slots = new BackupSlots();
-    const first = slots.hold('alice@pve');
-    const second = slots.hold('alice@pve');
+    const first = slots.hold('alice@pve', 100);
+    const second = slots.hold('alice@pve', 100);
 
     first();
     first();

@@ -1,6 +1,6 @@
 import type { BackupCreatePlan } from '../backup-planners';
 import { claimBackupSlot, planBackupCreate, planBackupDelete } from '../backup-planners';
-import { backupSlotsOf } from '../backup-slots';
+import { backupSlotsOf, backupsBeingMade } from '../backup-slots';
 import { newestFirst, ownedBackups, readBackups, toBackup, uncountedReason } from '../backup-usage';
 import type { Backup, BackupCount } from '../../../shared/backup-schemas';
 import type { HandlerGroup } from '../context';
@@ -69,9 +69,14 @@ export const backupHandlers: HandlerGroup<'backup:list' | 'backup:create' | 'bac
     const { api, userid, clusterId } = await context.sessions.api();
     const elevated = context.elevated.installed(clusterId) !== null;
     const ref = { node: input.node, type: input.type, vmid: input.vmid };
-    const beingMade = backupSlotsOf(context.reservations).pending(userid);
     const snapshot = await context.quota.snapshot(api, userid);
     ownedGuestIn(snapshot.rows, snapshot.limits, ref);
+    // Taken before the storages are read, as pricing takes it (backup-planners.ts).
+    const beingMade = backupsBeingMade(
+      backupSlotsOf(context.reservations),
+      userid,
+      snapshot.guests,
+    );
     const vmids = new Set(snapshot.guests.map((guest) => guest.vmid));
     const reading = await readBackups(api, [...snapshot.guests.map((g) => g.node), ref.node]);
     const owned = ownedBackups(reading.listings, vmids);
