@@ -181,8 +181,14 @@ describe.runIf(findChromium() !== null)('backups in the renderer', () => {
     await app.byTestId('backup-now').click();
     await app.byTestId('preview-reason-backups').waitFor({ timeout: 10_000 });
 
-    // The panel's count, read before that backup, still has room; the preview counts it.
-    expect(await app.byTestId('backup-count').innerText()).toContain('2 of 3 backups');
+    // The panel's count was read before that backup; the preview counts it, and the panel then
+    // reads again, so the count above the form agrees with the itemised one.
+    await expect
+      .poll(() => app.byTestId('backup-count').innerText(), { timeout: 10_000 })
+      .toBe('3 of 3 backups kept across your guests; 0 left. A backup counts until it is deleted.');
+    expect(await app.byTestId('backups-count').innerText()).toBe(
+      '3 of 3 backups kept across your guests; 0 left.',
+    );
     expect(await app.byTestId('quota-preview').getAttribute('data-approved')).toBe('false');
     expect(await app.byTestId('preview-reason-backups').textContent()).toBe(
       '3 in use + 1 = 4, over the limit of 3 by 1',

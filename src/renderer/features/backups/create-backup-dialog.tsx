@@ -1,5 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useId, useRef, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { backupModes } from '../../../shared/backup-schemas';
 import type { BackupList } from '../../../shared/backup-schemas';
@@ -13,7 +14,7 @@ import { QuotaRefusal } from '../disks/quota-refusal';
 import { blocksConfirm } from '../quota-preview/preview-verdict';
 import { QuotaPreviewPanel } from '../quota-preview/quota-preview-panel';
 import { useQuotaPreview } from '../quota-preview/use-quota-preview';
-import { backupCreateChange } from './backup-change';
+import { backupCreateChange, pricedBackupsUsed } from './backup-change';
 import {
   backupBlockedReason,
   backupCountText,
@@ -21,7 +22,7 @@ import {
   backupModeLabels,
 } from './backup-labels';
 import { backupFormSchema, type BackupFormValues } from './backup-form-schema';
-import { useCreateBackup } from './backup-queries';
+import { backupKeys, useCreateBackup } from './backup-queries';
 
 /** Props of the "Back up now" dialog. */
 export interface CreateBackupDialogProps {
@@ -53,6 +54,17 @@ export function CreateBackupDialog({
   const preview = useQuotaPreview(
     create.isIdle ? backupCreateChange(instance, { storage, mode }) : null,
   );
+  // The preview reads the storages now; when it counts other than the panel's reading, a backup
+  // was made or deleted since (in the PVE web UI, by a lab job), so the panel reads again and the
+  // count above the form agrees with the one the preview itemises.
+  const queryClient = useQueryClient();
+  const pricedUsed = pricedBackupsUsed(preview);
+  const listedUsed = list.count.used;
+  const { node, type, vmid } = instance;
+  useEffect(() => {
+    if (pricedUsed === null || listedUsed === null || pricedUsed === listedUsed) return;
+    void queryClient.invalidateQueries({ queryKey: backupKeys.list({ node, type, vmid }) });
+  }, [pricedUsed, listedUsed, queryClient, node, type, vmid]);
   const blocked = backupBlockedReason(list.count);
   // A new storage or mode is another backup: the last one's error no longer applies.
   const resetError = (): void => {
