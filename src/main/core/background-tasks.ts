@@ -50,12 +50,15 @@ interface Entry {
   follower: number | null;
 }
 
-/** How long a hold lasts after PVE last reported the task still running. */
-const holdAfterRunningMs = 60 * 60_000;
+/**
+ * How long a task whose outcome is unknown keeps its reservation: from when it was sent, and again
+ * from each answer of PVE's that it is still running.
+ */
+export const unknownOutcomeHoldMs = 60 * 60_000;
 
 /** Pushes a task's hold back to an hour after `now`, when PVE has just reported it running. */
 export function extendHold(task: Pick<UnsettledTask, 'holdUntil'>, now: number): void {
-  task.holdUntil = Math.max(task.holdUntil, now + holdAfterRunningMs);
+  task.holdUntil = Math.max(task.holdUntil, now + unknownOutcomeHoldMs);
 }
 
 /** Errors after which a session cannot follow anything more: wait for the next sign-in. */

@@ -4,7 +4,13 @@ import type { Logger } from '../log/logger';
 import type { PveApi } from '../pve/api';
 import { mapPveResponse } from '../pve/errors';
 import { followTask, type TaskProgress } from '../pve/tasks';
-import { BackgroundTasks, extendHold, pause, type TaskOwner } from './background-tasks';
+import {
+  BackgroundTasks,
+  extendHold,
+  pause,
+  unknownOutcomeHoldMs,
+  type TaskOwner,
+} from './background-tasks';
 
 export { BackgroundTasks };
 
@@ -14,9 +20,6 @@ export { BackgroundTasks };
 // contact after the request may have reached PVE is not: the change may still happen, so the
 // reservation stays while ProxDesk keeps following the task in the background, and across a
 // sign-out until the same user signs in again (see background-tasks.ts).
-
-/** How long a task whose outcome is unknown keeps its reservation while it is followed. */
-export const unknownOutcomeHoldMs = 60 * 60_000;
 
 /** What a tracked task needs from the core. */
 export interface TrackedTaskContext {
