@@ -36,8 +36,8 @@ export interface CallOptions {
 }
 
 /** Creates an undici agent that accepts self-signed certificates (tests only). */
-export function insecureAgent(): Agent {
-  return new Agent({ connect: { rejectUnauthorized: false } });
+export function insecureAgent(options: Agent.Options = {}): Agent {
+  return new Agent({ ...options, connect: { rejectUnauthorized: false } });
 }
 
 /** Starts a simulator on the bundled lab with short delays, for tests. */
