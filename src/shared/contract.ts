@@ -74,6 +74,7 @@ import {
   quotaAdminSchema,
   quotaChangeSchema,
   quotaPreviewSchema,
+  unreadGuestSchema,
 } from './quota-schemas';
 import {
   netCreateInputSchema,
@@ -192,6 +193,8 @@ export const quotaUsageSchema = z.object({
   resources: z.array(quotaResourceSchema),
   /** Config values that could not be read and were left out of the usage. */
   problems: z.array(z.object({ vmid: z.number(), key: z.string(), reason: z.string() })),
+  /** Guests left out because PVE could not reach their node; `used` is then a lower bound. */
+  unread: z.array(unreadGuestSchema),
 });
 
 /** How a PVE task ended. */

@@ -100,6 +100,11 @@ export const decisionItemSchema = z.object({
   /** What would be left of the limit; negative when over it; null when there is no limit. */
   remaining: z.number().nullable(),
   fits: z.boolean(),
+  /**
+   * Set when guests this limit counts could not be read (their node is down): `used` is only a
+   * lower bound, and an increase is refused because it might not fit.
+   */
+  usageIncomplete: z.literal(true).optional(),
   /** Why it fits or not, in words. */
   reason: z.string(),
 });
@@ -119,6 +124,17 @@ const usageRowSchema = z.object({
   available: z.number().nullable(),
 });
 
+/**
+ * A guest of the user's pools left out of the usage because PVE could not reach its node: what it
+ * uses is unknown, so increases the quota would have to count it against are refused meanwhile.
+ */
+export const unreadGuestSchema = z.object({
+  node: z.string(),
+  type: z.enum(['qemu', 'lxc']),
+  vmid: z.number(),
+  reason: z.string(),
+});
+
 /** One user the policy names, as the signed-in admin can see them. */
 export const adminUserSchema = z.object({
   userid: z.string(),
@@ -131,6 +147,7 @@ export const adminUserSchema = z.object({
   /** The resources whose use is above the limit. */
   overQuota: z.array(z.string()),
   problems: z.array(z.object({ vmid: z.number(), key: z.string(), reason: z.string() })),
+  unread: z.array(unreadGuestSchema),
 });
 
 /** Every user the policy names, with usage against limits, as the signed-in account sees them. */

@@ -111,6 +111,7 @@ describe('quota:admin with an account that cannot see every pool', () => {
       resources: [],
       overQuota: [],
       problems: [],
+      unread: [],
     });
     expect(userOf(view.users, 'bob@pve').visibility).toBe('visible');
     // Without Datastore.Audit the listing that sizes alice's unused volume is not readable.

@@ -144,6 +144,7 @@ describe('planBackupCreate, priced', () => {
         },
       ],
       shortfalls: [],
+      unknown: [],
     });
     // Reads only: the storages of both her nodes, local on each, nas once.
     expect(read.calls.sort()).toEqual([

@@ -8,10 +8,16 @@ import {
 import { AppError } from '../../shared/errors';
 import type { NodeStorage } from '../pve/api-schemas';
 import { backupsBeingMade, type BackupSlots } from './backup-slots';
-import { ownedBackups, readBackups, uncountedReason, type ListedBackup } from './backup-usage';
+import {
+  backupOwners,
+  ownedBackups,
+  readBackups,
+  uncountedReason,
+  type ListedBackup,
+} from './backup-usage';
 import { changeableGuest, ownedGuestIn } from './ownership';
 import type { Approved, Claim } from './priced-commit';
-import type { Planner, SnapshotReading } from './planner';
+import type { Planner } from './planner';
 
 // The planners of backup:create and backup:delete, on the priced path every change takes. A
 // backup costs nothing the usage snapshot counts; it costs one of the policy's `backups.max`.
@@ -49,12 +55,6 @@ function backupStorage(rows: readonly NodeStorage[] | undefined, node: string, i
   throw new AppError('INVALID_INPUT', `storage: ${why}`, { fields: { storage: why } });
 }
 
-/** The guests of the user's pools and the nodes they run on, from the snapshot. */
-function ownedGuests(reading: SnapshotReading): { vmids: Set<number>; nodes: string[] } {
-  const { guests } = reading.snapshot;
-  return { vmids: new Set(guests.map((g) => g.vmid)), nodes: guests.map((g) => g.node) };
-}
-
 /**
  * Backing up a guest the user owns that is not locked, to a backup storage of its node. When
  * `elevated` says so, changes go out with a lab token while reads use the user's own account, which
@@ -83,7 +83,7 @@ export function planBackupCreate(
       }
       // Read before the storages, so a create that ends meanwhile is counted (twice at worst).
       const beingMade = backupsBeingMade(slots, userid, snapshot.guests);
-      const owned = ownedGuests(reading);
+      const owned = backupOwners(snapshot);
       const backups = await readBackups(api, [...owned.nodes, ref.node]);
       backupStorage(backups.storages.get(ref.node), ref.node, input.storage);
       const uncounted = uncountedReason(backups);

@@ -1,6 +1,7 @@
 import { parseBackupVolid, type Backup } from '../../shared/backup-schemas';
 import type { PveApi } from '../pve/api';
 import type { BackupVolume, NodeStorage } from '../pve/api-schemas';
+import { isNodeNotReached } from '../pve/errors';
 
 // Counting a user's backups. The policy's `backups.max` caps the backup volumes of all the guests
 // in the user's pools, on the backup storages of the nodes those guests run on. A shared storage
@@ -38,6 +39,8 @@ export interface BackupReading {
   listings: readonly BackupListing[];
   /** Backup storages that are enabled but not active: what they hold is missing from listings. */
   inactive: readonly BackupStorageOnNode[];
+  /** Nodes PVE could not reach: their local backup storages are missing from listings. */
+  unreached: readonly string[];
 }
 
 /** Whether a node lists a storage as enabled and holding backups (active or not). */
@@ -52,13 +55,32 @@ function holdsBackups(storage: NodeStorage): boolean {
  * would count too few.
  */
 export function uncountedReason(reading: BackupReading): string | null {
-  if (reading.inactive.length === 0) return null;
-  const names = reading.inactive.map((entry) =>
-    entry.shared ? entry.storage : `${entry.storage} on ${entry.node}`,
-  );
-  const noun = names.length === 1 ? 'storage' : 'storages';
-  const verb = names.length === 1 ? 'is' : 'are';
-  return `backup ${noun} ${names.join(', ')} ${verb} not active, so the backups there cannot be read`;
+  const reasons: string[] = [];
+  if (reading.unreached.length > 0) {
+    const nodes = reading.unreached.join(', ');
+    reasons.push(`PVE cannot reach ${nodes}, so the backups kept there cannot be read`);
+  }
+  if (reading.inactive.length > 0) {
+    const names = reading.inactive.map((entry) =>
+      entry.shared ? entry.storage : `${entry.storage} on ${entry.node}`,
+    );
+    const noun = names.length === 1 ? 'storage' : 'storages';
+    const verb = names.length === 1 ? 'is' : 'are';
+    reasons.push(
+      `backup ${noun} ${names.join(', ')} ${verb} not active, so the backups there cannot be read`,
+    );
+  }
+  return reasons.length === 0 ? null : reasons.join('; ');
+}
+
+/** What `read` gives, or undefined when PVE could not reach the node it asked about. */
+async function unlessNotReached<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isNodeNotReached(error)) return undefined;
+    throw error;
+  }
 }
 
 /** The vmid a volume belongs to: PVE's `vmid`, else the one its name carries. */
@@ -97,12 +119,15 @@ export function ownedBackups(
  */
 export async function readBackups(api: PveApi, nodes: readonly string[]): Promise<BackupReading> {
   const sorted = [...new Set(nodes)].sort();
-  const perNode = await Promise.all(
-    sorted.map(
-      async (node) =>
-        [node, (await api.nodeStorages(node, 'backup')).filter(holdsBackups)] as const,
-    ),
+  const unreached = new Set<string>();
+  const listed = await Promise.all(
+    sorted.map(async (node) => {
+      const rows = await unlessNotReached(() => api.nodeStorages(node, 'backup'));
+      if (rows === undefined) unreached.add(node);
+      return [node, (rows ?? []).filter(holdsBackups)] as const;
+    }),
   );
+  const perNode = listed.filter(([node]) => !unreached.has(node));
   const storages = new Map(
     perNode.map(([node, rows]) => [node, rows.filter((row) => row.active !== false)] as const),
   );
@@ -122,13 +147,28 @@ export async function readBackups(api: PveApi, nodes: readonly string[]): Promis
       }
     }
   }
-  const listings = await Promise.all(
-    wanted.map(async (entry) => ({
-      ...entry,
-      volumes: await api.backupVolumes(entry.node, entry.storage),
-    })),
+  const read = await Promise.all(
+    wanted.map(async (entry) => {
+      const volumes = await unlessNotReached(() => api.backupVolumes(entry.node, entry.storage));
+      // The node went away after it listed its storages.
+      if (volumes === undefined) unreached.add(entry.node);
+      return { ...entry, volumes: volumes ?? [] };
+    }),
   );
-  return { storages, listings, inactive };
+  const listings = read.filter((listing) => !unreached.has(listing.node));
+  return { storages, listings, inactive, unreached: [...unreached].sort() };
+}
+
+/**
+ * The guests whose backups count for the user and the nodes they are on: those of the snapshot,
+ * read or not (a guest on a node PVE cannot reach still has its backups).
+ */
+export function backupOwners(snapshot: {
+  guests: readonly { node: string; vmid: number }[];
+  usage: { unread: readonly { node: string; vmid: number }[] };
+}): { vmids: Set<number>; nodes: string[] } {
+  const all = [...snapshot.guests, ...snapshot.usage.unread];
+  return { vmids: new Set(all.map((guest) => guest.vmid)), nodes: all.map((guest) => guest.node) };
 }
 
 /** A listed backup volume as the contract shows it. */

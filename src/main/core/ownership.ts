@@ -107,13 +107,29 @@ export async function findOwnedGuest(
  * by another operation (a backup, a migration). Every pricing handler starts here.
  */
 export function changeableGuest<G extends { vmid: number; type: string; config: GuestConfig }>(
-  snapshot: { rows: readonly ClusterResource[]; limits: UserLimits; guests: readonly G[] },
+  snapshot: {
+    rows: readonly ClusterResource[];
+    limits: UserLimits;
+    guests: readonly G[];
+    usage?: { unread: readonly { node: string; type: string; vmid: number }[] };
+  },
   ref: InstanceRef,
 ): G {
-  ownedGuestIn(snapshot.rows, snapshot.limits, ref);
+  const row = ownedGuestIn(snapshot.rows, snapshot.limits, ref);
   const guest = indexOf(snapshot.guests, guestIndexes, (g) => g).get(guestKey(ref)) as
     G | undefined;
-  if (!guest) throw new AppError('NOT_FOUND', `Guest ${ref.vmid} could not be read.`);
+  if (!guest) {
+    const unread = snapshot.usage?.unread.some(
+      (entry) => entry.type === ref.type && entry.vmid === ref.vmid,
+    );
+    if (unread === true) {
+      throw new AppError(
+        'PVE_UNREACHABLE',
+        `Guest ${ref.vmid} is on ${row.node}, which PVE cannot reach now; try again when ${row.node} is back.`,
+      );
+    }
+    throw new AppError('NOT_FOUND', `Guest ${ref.vmid} could not be read.`);
+  }
   const lock = guest.config.lock;
   if (typeof lock === 'string' && lock !== '') {
     throw new AppError(

@@ -2,7 +2,7 @@ import type { TaskOutcome } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { PveApi } from '../pve/api';
 import type { GuestConfig } from '../pve/api-schemas';
-import { quotaExceededError } from '../quota/approve';
+import { quotaRefusalError } from '../quota/approve';
 import type { CoreContext } from './context';
 import type { OnGuest, Planner } from './planner';
 import { priceOnSnapshot } from './pricing';
@@ -137,7 +137,7 @@ async function commitWithClaim<D, C>(
     if (plan.writesNothing === true) return { detail: unchanged(plan.detail), release: null };
     if (!decision.approved) {
       log.info(`refused to ${operation.what} for ${userid}`);
-      throw quotaExceededError(decision);
+      throw quotaRefusalError(decision);
     }
     const claimed = await operation.claim({ api, detail: plan.detail });
     let reserved: () => void;

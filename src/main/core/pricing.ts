@@ -61,6 +61,7 @@ function joinDecisions(first: Decision, second: Decision): Decision {
     approved: first.approved && second.approved,
     items: [...first.items, ...second.items],
     shortfalls: [...first.shortfalls, ...second.shortfalls],
+    unknown: [...first.unknown, ...second.unknown],
   };
 }
 

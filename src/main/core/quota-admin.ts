@@ -53,7 +53,7 @@ export async function adminOverview(
       hostCores: resource.maxcpu,
       resource,
     }));
-  const guests = await quota.readConfigs(api, wanted);
+  const { read: guests, unread } = await quota.readConfigs(api, wanted);
   // An admin who may not list a storage still sees every other figure; those volumes are
   // reported as problems of unknown size.
   const sizes = await quota.missingVolumeSizes(api, guests, { skipDenied: true });
@@ -69,10 +69,11 @@ export async function adminOverview(
         hiddenPools,
       };
       if (hiddenPools.length > 0) {
-        return { ...base, visibility: 'hidden', resources: [], overQuota: [], problems: [] };
+        const empty = { resources: [], overQuota: [], problems: [], unread: [] };
+        return { ...base, visibility: 'hidden', ...empty };
       }
       const usage = usageWithPending(
-        computeUsage(limits, guests, (volume) => sizes.get(volume)),
+        computeUsage(limits, guests, (volume) => sizes.get(volume), unread),
         pending(limits.userid),
       );
       const resources = describeUsage(limits, usage);
@@ -82,6 +83,7 @@ export async function adminOverview(
         resources,
         overQuota: overQuota(resources),
         problems: usage.problems,
+        unread: usage.unread.map(({ node, type, vmid, reason }) => ({ node, type, vmid, reason })),
       };
     }),
   };

@@ -2,6 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { AppError, isAppError } from '../../shared/errors';
 import type { Logger } from '../log/logger';
+import { isNodeNotReached } from '../pve/errors';
 import type { PveApi } from '../pve/api';
 import type { ClusterResource, GuestConfig } from '../pve/api-schemas';
 import { nodeConnections } from '../pve/tls';
@@ -179,20 +180,35 @@ export class QuotaService {
     return snapshot;
   }
 
-  /** Reads guests' configs with bounded concurrency. */
-  readConfigs<T extends { resource: GuestResource }>(
+  /**
+   * Reads guests' configs with bounded concurrency. A guest whose node PVE cannot reach (the node
+   * is down) is returned among `unread` with the reason; any other failure fails the whole read.
+   */
+  async readConfigs<T extends { resource: GuestResource }>(
     api: PveApi,
     items: readonly T[],
-  ): Promise<Array<T & { config: GuestConfig }>> {
+  ): Promise<{ read: Array<T & { config: GuestConfig }>; unread: Array<T & { reason: string }> }> {
     const limit = pLimit(this.readConcurrency);
-    return Promise.all(
+    const results = await Promise.all(
       items.map((item) =>
-        limit(async () => ({
-          ...item,
-          config: await api.config(item.resource.node, item.resource.type, item.resource.vmid),
-        })),
+        limit(async () => {
+          const { node, type, vmid } = item.resource;
+          try {
+            return { ...item, config: await api.config(node, type, vmid) };
+          } catch (error) {
+            if (!isNodeNotReached(error)) throw error;
+            return { ...item, reason: `PVE cannot reach ${node}` };
+          }
+        }),
       ),
     );
+    const read: Array<T & { config: GuestConfig }> = [];
+    const unread: Array<T & { reason: string }> = [];
+    for (const result of results) {
+      if ('config' in result) read.push(result);
+      else unread.push(result);
+    }
+    return { read, unread };
   }
 
   /**
@@ -242,7 +258,7 @@ export class QuotaService {
     const owned = rows
       .filter(isGuestRow)
       .filter((row) => row.pool !== undefined && limits.pools.includes(row.pool));
-    const guests = await this.readConfigs(
+    const { read: guests, unread } = await this.readConfigs(
       api,
       owned.map((resource) => ({
         node: resource.node,
@@ -255,10 +271,16 @@ export class QuotaService {
       })),
     );
     const sizes = await this.missingVolumeSizes(api, guests);
-    const usage = computeUsage(limits, guests, (volume) => sizes.get(volume));
+    const usage = computeUsage(limits, guests, (volume) => sizes.get(volume), unread);
     if (usage.problems.length > 0) {
       this.log.warn(
         `usage of ${limits.userid} skipped ${usage.problems.length} unreadable config values`,
+      );
+    }
+    if (usage.unread.length > 0) {
+      const nodes = [...new Set(usage.unread.map((guest) => guest.node))].join(', ');
+      this.log.warn(
+        `usage of ${limits.userid} left out ${usage.unread.length} guests on ${nodes}, which PVE cannot reach`,
       );
     }
     return { limits, rows, guests, usage };

@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors';
+import { AppError, isAppError } from '../../shared/errors';
 import { redactSecrets } from '../log/redact';
 
 // The one place where PVE's answers and network failures become AppErrors. PVE reports failures
@@ -22,6 +22,16 @@ export class TransportTimeoutError extends Error {
     super(`No answer within ${timeoutMs} ms.`);
     this.name = 'TransportTimeoutError';
   }
+}
+
+/**
+ * Whether PVE answered that it could not reach the node a request was for: 595 from the node's
+ * proxy (connection refused, no route), 596 from another node's (timed out). The node ProxDesk
+ * talks to did answer; the one behind it is down or cut off.
+ */
+export function isNodeNotReached(error: unknown): boolean {
+  const status = isAppError(error) ? error.details?.status : undefined;
+  return status === 595 || status === 596;
 }
 
 /** What mapPveResponse needs of an HTTP answer with a failure status. */

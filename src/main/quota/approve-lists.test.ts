@@ -153,7 +153,7 @@ describe('approveChange with list resources', () => {
       pciDevices: { 'mapping:anything': 3 },
     });
 
-    expect(decision).toEqual({ approved: true, items: [], shortfalls: [] });
+    expect(decision).toEqual({ approved: true, items: [], shortfalls: [], unknown: [] });
   });
 
   it('refuses a change with a hostile or fractional item', () => {

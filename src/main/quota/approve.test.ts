@@ -30,7 +30,6 @@ const limits = limitsWith({
   storage: { 'local-lvm': { max: '200GiB' }, tank: { max: '120GiB' } },
 });
 
-
 function usageOf(partial: Partial<Usage>): Usage {
   return {
     cores: 0,
@@ -42,6 +41,7 @@ function usageOf(partial: Partial<Usage>): Usage {
     pciDevices: {},
     perNode: {},
     problems: [],
+    unread: [],
     ...partial,
   };
 }
@@ -86,6 +86,7 @@ describe('approveChange', () => {
     expect(decision).toEqual({
       approved: true,
       shortfalls: [],
+      unknown: [],
       items: [
         {
           resource: 'cores',
@@ -440,6 +441,7 @@ describe('quotaExceededError', () => {
     const decision = {
       approved: false,
       items: [],
+      unknown: [],
       shortfalls: [
         {
           resource: 'storage:local-lvm',
@@ -511,6 +513,7 @@ describe('a storage the policy does not name', () => {
       pciDevices: {},
       perNode: {},
       problems: [],
+      unread: [],
     };
 
     const decision = approve(limits, usage, { node: 'pve1', storageBytes: { other: 1024 } });

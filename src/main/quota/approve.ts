@@ -4,11 +4,14 @@ import { checkDelta, checkLimits, checkUsage, listResources, numericResources } 
 import { decisionItem, type DecisionItem } from './decision-item';
 import { own, type NumericLimit, type UserLimits } from './limits';
 import { listDecisionItems } from './list-limits';
-import type { Usage } from './usage';
+import type { UnreadGuest, Usage } from './usage';
 
 // Approval: a pure function of (limits, usage, change). Increases must fit both the global and the
 // node's limit; a resource whose change is zero or negative always passes, even for a user who is
 // already over quota, so that people can always free resources. A resource without a limit passes.
+// When some of the user's guests could not be read (their node is down), what is in use is only
+// known from below: an increase that would be over even so is a shortfall, and one that might fit
+// is refused as unknown, since the unread guests may already use the rest.
 
 export type { DecisionItem } from './decision-item';
 export { addDeltas, applyDelta, usageDifference, usageWithPending } from './usage-delta';
@@ -28,11 +31,47 @@ export interface ResourceDelta {
   pciDevices?: Record<string, number>;
 }
 
+/** A limited resource an increase asks for whose use is not known: guests it counts were not read. */
+export interface UnknownUse {
+  resource: string;
+  label: string;
+  unread: readonly UnreadGuest[];
+}
+
 /** The verdict on a change, item by item. */
 export interface Decision {
   approved: boolean;
   items: DecisionItem[];
   shortfalls: QuotaShortfall[];
+  unknown: UnknownUse[];
+}
+
+/**
+ * The unread guests an item counts: all of them for a cluster-wide limit, those on the change's
+ * node for a limit on that node (its resource id ends in `@node`; no resource or pattern name
+ * may contain `@`).
+ */
+function unreadCountedBy(item: DecisionItem, unread: readonly UnreadGuest[], node: string) {
+  return item.resource.endsWith(`@${node}`)
+    ? unread.filter((guest) => guest.node === node)
+    : unread;
+}
+
+/** The guests' part of a reason: `guest 101 on pve2 could not be read (No route to host)`. */
+export function describeUnread(unread: readonly UnreadGuest[]): string {
+  const parts = unread.map((guest) => `${guest.vmid} on ${guest.node}`);
+  const noun = unread.length === 1 ? 'guest' : 'guests';
+  const reasons = [...new Set(unread.map((guest) => guest.reason))].join('; ');
+  return `${noun} ${parts.join(', ')} could not be read (${reasons})`;
+}
+
+/** An item that would fit on what could be read, refused because unread guests count too. */
+function unknownItem(item: DecisionItem, unread: readonly UnreadGuest[]): DecisionItem {
+  const format = (value: number): string => formatQuantity(value, item.unit);
+  const reason =
+    `at least ${format(item.used)} in use + ${format(item.requested)}: ` +
+    `${describeUnread(unread)}, so what is in use is not known`;
+  return { ...item, fits: false, usageIncomplete: true, reason };
 }
 
 /** Prices a change against a user's limits and current usage (pending reservations included). */
@@ -95,11 +134,48 @@ export function approveChange(limits: UserLimits, usage: Usage, change: Resource
   }
 
   const shortfalls: QuotaShortfall[] = [];
-  for (const { resource, label, unit, limit, used, requested, after, fits } of items) {
-    if (fits || limit === null) continue;
-    shortfalls.push({ resource, label, unit, limit, used, requested, shortfall: after - limit });
+  const unknown: UnknownUse[] = [];
+  const decided = items.map((item) => {
+    const { resource, label, unit, limit, used, requested, after, fits } = item;
+    if (limit === null || requested <= 0) return item;
+    if (!fits) {
+      // Over the limit on the guests that could be read alone: over it whatever the rest use.
+      shortfalls.push({ resource, label, unit, limit, used, requested, shortfall: after - limit });
+      return item;
+    }
+    const unread = unreadCountedBy(item, usage.unread, change.node);
+    if (unread.length === 0) return item;
+    unknown.push({ resource, label, unread });
+    return unknownItem(item, unread);
+  });
+  return {
+    approved: shortfalls.length === 0 && unknown.length === 0,
+    items: decided,
+    shortfalls,
+    unknown,
+  };
+}
+
+/**
+ * The error of a refused decision: QUOTA_EXCEEDED listing each shortfall in people's units, else
+ * QUOTA_UNDEFINED naming the resources whose use is not known and the guests that were not read.
+ */
+export function quotaRefusalError(decision: Decision): AppError {
+  if (decision.approved) {
+    return new AppError('INTERNAL', 'A change that fits the quota was reported as refused.');
   }
-  return { approved: shortfalls.length === 0, items, shortfalls };
+  if (decision.shortfalls.length > 0) return quotaExceededError(decision);
+  const first = decision.unknown[0];
+  if (first === undefined) {
+    return new AppError('INTERNAL', 'A refused change was given no reason.');
+  }
+  const labels = decision.unknown.map((entry) => entry.label).join(', ');
+  const unread = decision.unknown.flatMap((entry) => entry.unread);
+  const guests = [...new Map(unread.map((guest) => [guest.vmid, guest])).values()];
+  return new AppError(
+    'QUOTA_UNDEFINED',
+    `Your use of ${labels} cannot be known: ${describeUnread(guests)}. Increases wait until PVE can reach ${[...new Set(guests.map((guest) => guest.node))].join(', ')} again; freeing resources still goes through.`,
+  );
 }
 
 /** The QUOTA_EXCEEDED error for a refused decision, listing each shortfall in people's units. */

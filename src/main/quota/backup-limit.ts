@@ -34,5 +34,5 @@ export function backupCountDecision(max: number | null, used: number, requested:
             shortfall: item.after - item.limit,
           },
         ];
-  return { approved: shortfalls.length === 0, items: [item], shortfalls };
+  return { approved: shortfalls.length === 0, items: [item], shortfalls, unknown: [] };
 }

@@ -17,6 +17,8 @@ export interface DecisionItem {
   /** What would be left of the limit after the change; negative when over it; null: no limit. */
   remaining: number | null;
   fits: boolean;
+  /** Set when guests the limit counts could not be read, so `used` is only a lower bound. */
+  usageIncomplete?: true;
   /** Why it fits or not, in words and the resource's unit, for people. */
   reason: string;
 }

@@ -356,6 +356,7 @@ describe('a list entry with a label', () => {
       cpuModels: {},
       pciDevices: { 'mapping:lab-gpu': 1 },
       problems: [],
+      unread: [],
     });
 
     expect(limits.pciDevices).toEqual([{ match: 'mapping:lab-gpu', max: 1, label: 'Lab GPU' }]);

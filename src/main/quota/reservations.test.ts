@@ -39,6 +39,7 @@ function usageOf(cores: number, coresOnPve1: number, tankBytes: number): Usage {
       pve2: { cores: cores - coresOnPve1, ...node },
     },
     problems: [],
+    unread: [],
   };
 }
 

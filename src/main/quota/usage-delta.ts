@@ -54,6 +54,7 @@ export function applyDelta(usage: Usage, delta: ResourceDelta): Usage {
     pciDevices: addRecords(usage.pciDevices, delta.pciDevices ?? {}),
     perNode: { ...usage.perNode },
     problems: [...usage.problems],
+    unread: [...usage.unread],
   };
   for (const { field } of numericResources) {
     result[field] += delta[field] ?? 0;

@@ -20,6 +20,19 @@ export interface GuestForUsage {
   hostCores?: number;
 }
 
+/**
+ * A guest of the user's pools whose config could not be read because PVE could not reach its node
+ * (the node is down or cut off). Its use is unknown, so the usage is a lower bound: approval
+ * refuses every increase the guest could affect (see approve.ts).
+ */
+export interface UnreadGuest {
+  node: string;
+  type: 'qemu' | 'lxc';
+  vmid: number;
+  pool: string | null;
+  reason: string;
+}
+
 /** Usage on one node. */
 export interface NodeUsage {
   cores: number;
@@ -50,6 +63,8 @@ export interface Usage {
   pciDevices: Record<string, number>;
   perNode: Record<string, NodeUsage>;
   problems: { vmid: number; key: string; reason: string }[];
+  /** Guests left out because their node could not be reached, by vmid. */
+  unread: UnreadGuest[];
 }
 
 /**
@@ -65,12 +80,14 @@ export function unlimitedInterfaceCost(limits: UserLimits, node: string): number
  * Computes a user's usage from the guests in the user's pools. Sizes missing from a volume string
  * are asked of `volumeSize` (e.g. from a storage listing); a volume attached to several slots or
  * guests counts once, on the node of the guest that holds it (the first node by name when guests
- * on several nodes hold one volume of a shared storage).
+ * on several nodes hold one volume of a shared storage). `unread` guests of the user's pools are
+ * carried along, uncounted.
  */
 export function computeUsage(
   limits: UserLimits,
   guests: readonly GuestForUsage[],
   volumeSize?: (volume: string) => number | undefined,
+  unread: readonly UnreadGuest[] = [],
 ): Usage {
   const usage: Usage = {
     cores: 0,
@@ -82,6 +99,10 @@ export function computeUsage(
     pciDevices: {},
     perNode: {},
     problems: [],
+    unread: unread
+      .filter((guest) => guest.pool !== null && limits.pools.includes(guest.pool))
+      .map(({ node, type, vmid, pool, reason }) => ({ node, type, vmid, pool, reason }))
+      .sort((a, b) => a.vmid - b.vmid),
   };
   const volumes = new Map<string, { storage: string; node: string; sizeBytes: number }>();
   const cpuModels = new Map<string, number>();

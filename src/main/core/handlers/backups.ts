@@ -1,8 +1,16 @@
 import type { BackupCreatePlan } from '../backup-planners';
 import { claimBackupSlot, planBackupCreate, planBackupDelete } from '../backup-planners';
 import { backupSlotsOf, backupsBeingMade } from '../backup-slots';
-import { newestFirst, ownedBackups, readBackups, toBackup, uncountedReason } from '../backup-usage';
+import {
+  backupOwners,
+  newestFirst,
+  ownedBackups,
+  readBackups,
+  toBackup,
+  uncountedReason,
+} from '../backup-usage';
 import type { Backup, BackupCount } from '../../../shared/backup-schemas';
+import { AppError } from '../../../shared/errors';
 import type { HandlerGroup } from '../context';
 import { ownedGuestIn } from '../ownership';
 import type { PveApi } from '../../pve/api';
@@ -77,8 +85,14 @@ export const backupHandlers: HandlerGroup<'backup:list' | 'backup:create' | 'bac
       userid,
       snapshot.guests,
     );
-    const vmids = new Set(snapshot.guests.map((guest) => guest.vmid));
-    const reading = await readBackups(api, [...snapshot.guests.map((g) => g.node), ref.node]);
+    const { vmids, nodes } = backupOwners(snapshot);
+    const reading = await readBackups(api, [...nodes, ref.node]);
+    if (reading.unreached.includes(ref.node)) {
+      throw new AppError(
+        'PVE_UNREACHABLE',
+        `The backups of guest ${ref.vmid} cannot be listed: PVE cannot reach ${ref.node} now.`,
+      );
+    }
     const owned = ownedBackups(reading.listings, vmids);
     const backups = owned
       .filter((entry) => entry.vmid === ref.vmid && (entry.shared || entry.node === ref.node))

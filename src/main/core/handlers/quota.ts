@@ -17,6 +17,7 @@ export const quotaHandlers: HandlerGroup<'quota:usage' | 'quota:preview'> = {
       admin: snapshot.limits.admin,
       resources: describeUsage(snapshot.limits, usage),
       problems: usage.problems,
+      unread: usage.unread.map(({ node, type, vmid, reason }) => ({ node, type, vmid, reason })),
     };
   },
 

@@ -2,6 +2,7 @@ import { AppError, isAppError } from '../../../shared/errors';
 import type { TaskSummary } from '../../../shared/operation-schemas';
 import type { PveApi } from '../../pve/api';
 import type { NodeTask } from '../../pve/api-schemas';
+import { isNodeNotReached } from '../../pve/errors';
 import { classifyExitStatus, nodeOfUpid } from '../../pve/tasks';
 import type { UserLimits } from '../../quota/limits';
 import type { HandlerGroup } from '../context';
@@ -37,9 +38,7 @@ async function ownedGuests(
 
 /** Whether PVE could not reach the node (595 from the node's proxy, 596 from another node's). */
 function isUnreachable(error: unknown): boolean {
-  if (isAppError(error, 'PVE_UNREACHABLE')) return true;
-  const status = isAppError(error) ? error.details?.status : undefined;
-  return status === 595 || status === 596;
+  return isAppError(error, 'PVE_UNREACHABLE') || isNodeNotReached(error);
 }
 
 function toSummary(task: NodeTask): TaskSummary {

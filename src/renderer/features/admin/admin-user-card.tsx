@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { AdminUser } from '../../../shared/quota-schemas';
 import { Notice } from '../../components/notice';
 import { QuotaRow } from '../quota/quota-row';
+import { UnreadGuestsNotice } from '../quota/unread-guests-notice';
 
 /** One user of the admin view: usage bars against each limit, and whether they are over. */
 export function AdminUserCard({ user }: { user: AdminUser }): ReactNode {
@@ -43,6 +44,11 @@ export function AdminUserCard({ user }: { user: AdminUser }): ReactNode {
               .join(', ')}
           </p>
         ) : null}
+        <UnreadGuestsNotice
+          guests={user.unread}
+          whose="this user's"
+          testId={`admin-user-unread-${user.userid}`}
+        />
         {user.problems.length > 0 ? (
           <p className="quota-muted">
             {user.problems.length} config value{user.problems.length === 1 ? '' : 's'} could not be

@@ -11,12 +11,15 @@ export interface QuotaPreviewPanelProps {
 
 function ItemRow({ item }: { item: DecisionItemData }): ReactNode {
   const format = (value: number): string => formatQuantity(value, item.unit);
+  const incomplete = item.usageIncomplete === true;
   const left =
     item.remaining === null
       ? 'no limit'
-      : item.remaining >= 0
-        ? `${format(item.remaining)} left`
-        : `${format(-item.remaining)} short`;
+      : incomplete
+        ? 'not known'
+        : item.remaining >= 0
+          ? `${format(item.remaining)} left`
+          : `${format(-item.remaining)} short`;
   return (
     <li
       className={item.fits ? 'quota-preview-item' : 'quota-preview-item quota-preview-item-short'}
@@ -25,9 +28,13 @@ function ItemRow({ item }: { item: DecisionItemData }): ReactNode {
     >
       <span className="quota-preview-label">{item.label}</span>
       <span className="quota-preview-figures">
-        <span data-testid={`preview-used-${item.resource}`}>{format(item.used)}</span>
+        <span data-testid={`preview-used-${item.resource}`}>
+          {incomplete ? '≥ ' : ''}
+          {format(item.used)}
+        </span>
         {' → '}
         <span data-testid={`preview-after-${item.resource}`}>
+          {incomplete ? '≥ ' : ''}
           {format(item.after)}
           {item.limit === null ? '' : ` of ${format(item.limit)}`}
         </span>

@@ -5,6 +5,7 @@ import { Notice } from '../../components/notice';
 import { Loading } from '../../components/spinner';
 import { quotaUsageQuery } from './quota-queries';
 import { QuotaRow } from './quota-row';
+import { UnreadGuestsNotice } from './unread-guests-notice';
 
 /** The signed-in user's usage of every resource the policy limits. */
 export function QuotaPanel(): ReactNode {
@@ -27,6 +28,9 @@ export function QuotaPanel(): ReactNode {
             onRetry={() => void usage.refetch()}
             testId="quota-error"
           />
+        ) : null}
+        {usage.data ? (
+          <UnreadGuestsNotice guests={usage.data.unread} whose="your" testId="quota-unread" />
         ) : null}
         {usage.data ? (
           usage.data.resources.length === 0 ? (

@@ -1,0 +1,168 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { NodeState } from '../pve-sim/state';
+import { startLab, type Lab } from './lab';
+import { writesSince } from './sim-requests';
+
+// One node of the cluster is down while alice works on the others. Her VM 101 is on pve2: its
+// config cannot be read, so what it uses is unknown. Her usage is shown without it and says so;
+// increases the quota would count it against are refused with the reason, nothing is sent, and
+// freeing still goes through. When pve2 is back, the same change goes through.
+
+const unreadVm101 = {
+  node: 'pve2',
+  type: 'qemu',
+  vmid: 101,
+  reason: 'PVE cannot reach pve2',
+} as const;
+
+function nodeOf(lab: Lab, name: string): NodeState {
+  const node = lab.sim.state.nodes.get(name);
+  if (!node) throw new Error(`the scenario has no node ${name}`);
+  return node;
+}
+
+describe('quota while a node of the cluster is down', () => {
+  let lab: Lab;
+
+  beforeAll(async () => {
+    lab = await startLab();
+    await lab.signIn();
+  });
+  beforeEach(() => {
+    nodeOf(lab, 'pve2').status = 'offline';
+  });
+  afterEach(() => {
+    nodeOf(lab, 'pve2').status = 'online';
+    expect(lab.sim.schemaViolations).toEqual([]);
+  });
+  afterAll(async () => {
+    await lab.close();
+  });
+
+  it('shows the usage of the guests it could read and names the one it could not', async () => {
+    const usage = await lab.call('quota:usage');
+
+    expect(usage.unread).toEqual([unreadVm101]);
+    // VM 100 (2 cores) and CT 200 (1 core) are on pve1; VM 101's 4 cores are not counted.
+    expect(usage.resources.find((row) => row.resource === 'cores')?.used).toBe(3);
+  });
+
+  it('refuses an increase that might fit, sending nothing, and says why', async () => {
+    const from = lab.sim.requests.length;
+    const resize = { node: 'pve1', type: 'qemu', vmid: 100, disk: 'scsi0', addGiB: 1 };
+
+    const error = await lab.fail('disk:resize', resize);
+    const preview = await lab.call('quota:preview', { kind: 'disk:resize', ...resize });
+
+    expect(error.code).toBe('QUOTA_UNDEFINED');
+    expect(error.message).toBe(
+      'Your use of Storage: local-lvm cannot be known: guest 101 on pve2 could not be read (PVE cannot reach pve2). ' +
+        'Increases wait until PVE can reach pve2 again; freeing resources still goes through.',
+    );
+    expect(writesSince(lab, from)).toEqual([]);
+    expect(preview.approved).toBe(false);
+    expect(preview.items.map((item) => [item.resource, item.fits])).toEqual([
+      ['storage:local-lvm', false],
+    ]);
+    expect(preview.items[0]?.reason).toContain('at least 40.0 GiB in use + 1 GiB');
+  });
+
+  it('lets her free resources on the nodes that answer', async () => {
+    const before = await lab.call('instance:get', { node: 'pve1', type: 'qemu', vmid: 100 });
+    const { cores } = before;
+    if (cores === null || cores < 2) throw new Error('VM 100 should have at least two cores');
+
+    const changed = await lab.call('instance:resources', {
+      node: 'pve1',
+      type: 'qemu',
+      vmid: 100,
+      cores: cores - 1,
+    });
+    nodeOf(lab, 'pve2').status = 'online';
+    const restored = await lab.call('instance:resources', {
+      node: 'pve1',
+      type: 'qemu',
+      vmid: 100,
+      cores,
+    });
+
+    expect(changed.changed).toBe(true);
+    expect(restored.resources.cores).toBe(cores);
+  });
+
+  it('says a change of the guest on the node that is down cannot be made now', async () => {
+    const from = lab.sim.requests.length;
+
+    const error = await lab.fail('instance:resources', {
+      node: 'pve2',
+      type: 'qemu',
+      vmid: 101,
+      cores: 1,
+    });
+
+    expect(error.code).toBe('PVE_UNREACHABLE');
+    expect(error.message).toBe(
+      'Guest 101 is on pve2, which PVE cannot reach now; try again when pve2 is back.',
+    );
+    expect(writesSince(lab, from)).toEqual([]);
+  });
+
+  it('does not count backups it cannot see, and refuses a backup under a limit', async () => {
+    const from = lab.sim.requests.length;
+
+    const listed = await lab.call('backup:list', { node: 'pve1', type: 'qemu', vmid: 100 });
+    const error = await lab.fail('backup:create', {
+      node: 'pve1',
+      type: 'qemu',
+      vmid: 100,
+      storage: 'local',
+      mode: 'snapshot',
+    });
+    const onPve2 = await lab.fail('backup:list', { node: 'pve2', type: 'qemu', vmid: 101 });
+
+    expect(listed.count).toEqual({
+      used: null,
+      limit: 10,
+      reason: 'PVE cannot reach pve2, so the backups kept there cannot be read',
+    });
+    expect(error.code).toBe('QUOTA_UNDEFINED');
+    expect(error.message).toContain('PVE cannot reach pve2');
+    expect(writesSince(lab, from)).toEqual([]);
+    expect(onPve2.code).toBe('PVE_UNREACHABLE');
+  });
+
+  it('counts the guest again and lets the same increase through once the node is back', async () => {
+    nodeOf(lab, 'pve2').status = 'online';
+    const resize = { node: 'pve1', type: 'qemu', vmid: 100, disk: 'scsi0', addGiB: 1 };
+
+    const usage = await lab.call('quota:usage');
+    const resized = await lab.call('disk:resize', resize);
+
+    expect(usage.unread).toEqual([]);
+    expect(usage.resources.find((row) => row.resource === 'cores')?.used).toBe(7);
+    expect(resized.task.status).toBe('ok');
+  });
+});
+
+describe('quota:admin while a node of the cluster is down', () => {
+  let lab: Lab;
+
+  beforeAll(async () => {
+    lab = await startLab();
+    await lab.signIn(lab.sim.users.findIndex((user) => user.userid === 'labadmin@pve'));
+  });
+  afterAll(async () => {
+    await lab.close();
+  });
+
+  it("lists each user's guests that could not be read beside the usage of the rest", async () => {
+    nodeOf(lab, 'pve2').status = 'offline';
+    const view = await lab.call('quota:admin').finally(() => {
+      nodeOf(lab, 'pve2').status = 'online';
+    });
+
+    const unread = Object.fromEntries(view.users.map((user) => [user.userid, user.unread]));
+    expect(unread['alice@pve']).toEqual([unreadVm101]);
+    expect(lab.sim.schemaViolations).toEqual([]);
+  });
+});
