@@ -33,6 +33,7 @@ import {
   backupDeleteInputSchema,
   backupDeleteOutputSchema,
   backupListInputSchema,
+  backupCountSchema,
   backupListOutputSchema,
 } from './backup-schemas';
 import { diskResizeInputSchema, resourceChangeInputSchema } from './guest-change-schemas';
@@ -481,6 +482,11 @@ export const channels = {
     "Lab admins: remove the cluster's installed API token; changes go back to users' own rights.",
     noInput,
     elevatedStatusSchema,
+  ),
+  'backup:count': channel(
+    "The user's backups against the policy's backup limit, counted as a backup is priced.",
+    noInput,
+    backupCountSchema,
   ),
   'backup:list': channel(
     "A guest's backups on its node's backup storages, where more can go, and the backup count.",

@@ -53,6 +53,7 @@ export const channelNames = [
   'elevated:status',
   'elevated:install',
   'elevated:remove',
+  'backup:count',
   'backup:list',
   'backup:create',
   'backup:delete',

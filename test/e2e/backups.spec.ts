@@ -85,6 +85,13 @@ describe.runIf(findChromium() !== null)('backups in the renderer', () => {
       '2 of 3 backups kept across your guests; 1 left.',
     );
     expect(await app.byTestId('backup-delete').first().isDisabled()).toBe(true);
+    // The quota panel counts them too, beside the other limits.
+    await expect
+      .poll(() => app.byTestId('quota-backups').textContent(), { timeout: 10_000 })
+      .toContain('2 / 3');
+    await app.byTestId('quota-panel').screenshot({
+      path: join(screenshotDir, 'backups-01b-quota-panel.png'),
+    });
     // The date as the task table writes its times (toLocaleString in the page's locale).
     const madeText = await lab.bridge.page.evaluate(
       (ms) => new Date(ms).toLocaleString(),
@@ -132,6 +139,9 @@ describe.runIf(findChromium() !== null)('backups in the renderer', () => {
     expect(await app.byTestId('backups-count').innerText()).toBe(
       '3 of 3 backups kept across your guests; 0 left.',
     );
+    await expect
+      .poll(() => app.byTestId('quota-backups').textContent(), { timeout: 10_000 })
+      .toContain('3 / 3');
     const vzdump = sim.requests.filter((request) => request.path === '/nodes/pve1/vzdump');
     expect(vzdump.map((request) => request.params.mode)).toEqual(['stop']);
   });

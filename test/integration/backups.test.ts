@@ -139,6 +139,48 @@ describe('backups', () => {
     });
   });
 
+  it('counts her backups for the quota panel as the guest view and pricing count them', async () => {
+    seedBackup(lab, { ...vm100, stamp: '2026_12_01-08_00_00', ctime: 1_796_112_000 });
+    seedBackup(lab, {
+      node: 'pve1',
+      type: 'qemu',
+      vmid: 300,
+      stamp: '2026_12_02-11_00_00',
+      ctime: 1,
+    });
+    const from = lab.sim.requests.length;
+
+    const counted = await lab.call('backup:count');
+    const listed = await lab.call('backup:list', vm100);
+    const created = await lab.call('backup:create', create100);
+    const after = await lab.call('backup:count');
+    const refused = await lab.fail('backup:create', create100);
+
+    expect(counted).toEqual({ used: 1, limit: backupLimit, reason: null });
+    expect(listed.count).toEqual(counted);
+    expect(created.task.status).toBe('ok');
+    expect(after).toEqual({ used: 2, limit: backupLimit, reason: null });
+    expect(refused.code).toBe('QUOTA_EXCEEDED');
+    // Counting reads the backup storages of her guests' nodes and writes nothing.
+    expect(writesSince(lab, from).filter((write) => !write.includes('vzdump'))).toEqual([]);
+  });
+
+  it('counts no backup as unknown while a backup storage is not active, and says why', async () => {
+    const local = lab.sim.state.storages.get('local');
+    if (!local) throw new Error('the scenario has no storage local');
+    local.online = false;
+    const counted = await lab.call('backup:count').finally(() => {
+      local.online = true;
+    });
+
+    expect(counted).toEqual({
+      used: null,
+      limit: backupLimit,
+      reason:
+        'backup storages local on pve1, local on pve2 are not active, so the backups there cannot be read',
+    });
+  });
+
   it('backs up a guest within the count, with notes, and returns the new backup and task', async () => {
     const from = lab.sim.requests.length;
 
@@ -164,7 +206,9 @@ describe('backups', () => {
     );
     expect(backupVolids(lab)).toEqual([`pve1 ${result.backup?.volid ?? ''}`]);
     expect(lab.sim.state.instances.get(100)?.config.lock).toBeUndefined();
-    const vzdump = lab.sim.requests.find((request) => request.path === '/nodes/pve1/vzdump');
+    const vzdump = lab.sim.requests
+      .slice(from)
+      .find((request) => request.path === '/nodes/pve1/vzdump');
     expect(vzdump?.params).toEqual({
       vmid: '100',
       storage: 'local',
@@ -528,6 +572,15 @@ describe('backups in elevated mode', () => {
     const listed = await lab.call('backup:list', { node: 'pve1', type: 'qemu', vmid: 120 });
 
     expect(listed.count).toEqual({
+      used: null,
+      limit: 2,
+      reason:
+        'changes are committed with the lab token, and your own account may not see your backups',
+    });
+  });
+
+  it('gives the quota panel the same unknown count', async () => {
+    expect(await lab.call('backup:count')).toEqual({
       used: null,
       limit: 2,
       reason:

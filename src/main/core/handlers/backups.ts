@@ -8,15 +8,18 @@ import {
   readBackups,
   toBackup,
   uncountedReason,
+  type BackupReading,
+  type ListedBackup,
 } from '../backup-usage';
 import type { Backup, BackupCount } from '../../../shared/backup-schemas';
 import { AppError } from '../../../shared/errors';
-import type { HandlerGroup } from '../context';
+import type { CoreContext, HandlerGroup } from '../context';
 import { ownedGuestIn } from '../ownership';
 import type { PveApi } from '../../pve/api';
 import type { BackupParams } from '../../pve/api-schemas';
 import { commitClaimedChange, commitPricedChange, committedTask } from '../priced-commit';
 import { planningSetting } from '../pricing';
+import type { UsageSnapshot } from '../quota-service';
 
 /** The vzdump parameters of a planned backup. */
 function vzdumpParams(plan: BackupCreatePlan): BackupParams {
@@ -71,29 +74,57 @@ async function madeBackup(
 const elevatedUncounted =
   'changes are committed with the lab token, and your own account may not see your backups';
 
+/** The signed-in user's snapshot, and whether changes go out with the lab token. */
+async function backupSession(
+  context: CoreContext,
+): Promise<{ api: PveApi; userid: string; elevated: boolean; snapshot: UsageSnapshot }> {
+  const { api, userid, clusterId } = await context.sessions.api();
+  const elevated = context.elevated.installed(clusterId) !== null;
+  return { api, userid, elevated, snapshot: await context.quota.snapshot(api, userid) };
+}
+
+/**
+ * Reads the backup storages of the nodes of the user's guests (and `alsoNode`) and counts the
+ * user's backups against the limit, as pricing counts them (backup-planners.ts): the backups being
+ * made are taken before the storages are read, so one that ends meanwhile is counted at least once.
+ */
+async function countBackups(
+  context: CoreContext,
+  session: Awaited<ReturnType<typeof backupSession>>,
+  alsoNode?: string,
+): Promise<{ reading: BackupReading; owned: ListedBackup[]; count: BackupCount }> {
+  const { api, userid, elevated, snapshot } = session;
+  const beingMade = backupsBeingMade(backupSlotsOf(context.reservations), userid, snapshot.guests);
+  const { vmids, nodes } = backupOwners(snapshot);
+  const reading = await readBackups(api, alsoNode === undefined ? nodes : [...nodes, alsoNode]);
+  const owned = ownedBackups(reading.listings, vmids);
+  const limit = snapshot.limits.backups.max;
+  const uncounted = elevated ? elevatedUncounted : uncountedReason(reading);
+  const count: BackupCount =
+    uncounted === null
+      ? { used: owned.length + beingMade, limit, reason: null }
+      : { used: null, limit, reason: uncounted };
+  return { reading, owned, count };
+}
+
 /** Listing, making and deleting the backups of a user's guests, within the backup count. */
-export const backupHandlers: HandlerGroup<'backup:list' | 'backup:create' | 'backup:delete'> = {
+export const backupHandlers: HandlerGroup<
+  'backup:count' | 'backup:list' | 'backup:create' | 'backup:delete'
+> = {
+  'backup:count': async (_input, context) =>
+    (await countBackups(context, await backupSession(context))).count,
+
   'backup:list': async (input, context) => {
-    const { api, userid, clusterId } = await context.sessions.api();
-    const elevated = context.elevated.installed(clusterId) !== null;
     const ref = { node: input.node, type: input.type, vmid: input.vmid };
-    const snapshot = await context.quota.snapshot(api, userid);
-    ownedGuestIn(snapshot.rows, snapshot.limits, ref);
-    // Taken before the storages are read, as pricing takes it (backup-planners.ts).
-    const beingMade = backupsBeingMade(
-      backupSlotsOf(context.reservations),
-      userid,
-      snapshot.guests,
-    );
-    const { vmids, nodes } = backupOwners(snapshot);
-    const reading = await readBackups(api, [...nodes, ref.node]);
+    const session = await backupSession(context);
+    ownedGuestIn(session.snapshot.rows, session.snapshot.limits, ref);
+    const { reading, owned, count } = await countBackups(context, session, ref.node);
     if (reading.unreached.includes(ref.node)) {
       throw new AppError(
         'PVE_UNREACHABLE',
         `The backups of guest ${ref.vmid} cannot be listed: PVE cannot reach ${ref.node} now.`,
       );
     }
-    const owned = ownedBackups(reading.listings, vmids);
     const backups = owned
       .filter((entry) => entry.vmid === ref.vmid && (entry.shared || entry.node === ref.node))
       .map(toBackup);
@@ -101,12 +132,6 @@ export const backupHandlers: HandlerGroup<'backup:list' | 'backup:create' | 'bac
       storage: row.storage,
       shared: row.shared === true,
     }));
-    const limit = snapshot.limits.backups.max;
-    const uncounted = elevated ? elevatedUncounted : uncountedReason(reading);
-    const count: BackupCount =
-      uncounted === null
-        ? { used: owned.length + beingMade, limit, reason: null }
-        : { used: null, limit, reason: uncounted };
     return { backups: newestFirst(backups), storages, count };
   },
 

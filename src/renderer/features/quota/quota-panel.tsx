@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { Notice } from '../../components/notice';
 import { Loading } from '../../components/spinner';
+import { BackupCountRow } from './backup-count-row';
 import { quotaUsageQuery } from './quota-queries';
 import { QuotaRow } from './quota-row';
 import { UnreadGuestsNotice } from './unread-guests-notice';
@@ -40,6 +41,7 @@ export function QuotaPanel(): ReactNode {
               {usage.data.resources.map((resource) => (
                 <QuotaRow key={resource.resource} resource={resource} />
               ))}
+              <BackupCountRow />
             </ul>
           )
         ) : null}

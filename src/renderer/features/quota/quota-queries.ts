@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { callChannel } from '../../api';
 import type { AppQueryOptions } from '../../query-types';
+import type { BackupCount } from '../../../shared/backup-schemas';
 import type { QuotaUsage } from '../../../shared/contract';
 import type { QuotaChange, QuotaPreview } from '../../../shared/quota-schemas';
 
@@ -8,6 +9,7 @@ import type { QuotaChange, QuotaPreview } from '../../../shared/quota-schemas';
 export const quotaKeys = {
   all: ['quota'] as const,
   usage: () => [...quotaKeys.all, 'usage'] as const,
+  backups: () => [...quotaKeys.all, 'backups'] as const,
   previews: () => [...quotaKeys.all, 'preview'] as const,
   preview: (change: QuotaChange) => [...quotaKeys.previews(), change] as const,
 };
@@ -17,6 +19,22 @@ export function quotaUsageQuery(): AppQueryOptions<QuotaUsage, ReturnType<typeof
   return queryOptions({
     queryKey: quotaKeys.usage(),
     queryFn: () => callChannel('quota:usage'),
+    staleTime: 30_000,
+  });
+}
+
+/**
+ * The user's backups against the backup limit. Read apart from the usage: counting them lists the
+ * backup storages, which the usage does not need. Under `quotaKeys.all`, so every change that
+ * refreshes the quota refreshes the count too.
+ */
+export function backupCountQuery(): AppQueryOptions<
+  BackupCount,
+  ReturnType<typeof quotaKeys.backups>
+> {
+  return queryOptions({
+    queryKey: quotaKeys.backups(),
+    queryFn: () => callChannel('backup:count'),
     staleTime: 30_000,
   });
 }
