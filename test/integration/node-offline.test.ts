@@ -107,6 +107,15 @@ describe('quota while a node of the cluster is down', () => {
     expect(writesSince(lab, from)).toEqual([]);
   });
 
+  it('says which node could not be reached when she opens the guest on it', async () => {
+    const error = await lab.fail('instance:get', { node: 'pve2', type: 'qemu', vmid: 101 });
+
+    expect(error.code).toBe('PVE_UNREACHABLE');
+    expect(error.message).toBe(
+      'The cluster node ProxDesk talks to could not reach node pve2. Check that the node is online and try again. PVE said: No route to host',
+    );
+  });
+
   it('does not count backups it cannot see, and refuses a backup under a limit', async () => {
     const from = lab.sim.requests.length;
 

@@ -143,10 +143,22 @@ describe('mapPveResponse', () => {
       /does not exist/,
     ],
     [
-      'an unreachable node',
+      'a node the proxying node timed out on',
       { status: 596, statusText: 'Connection timed out' },
       'PVE_UNREACHABLE',
-      /could not reach the node.*PVE said: Connection timed out/,
+      /could not reach node pve1\. Check that the node is online.*PVE said: Connection timed out/,
+    ],
+    [
+      'a node the proxy could not connect to',
+      { status: 595, statusText: 'No route to host', method: 'GET' },
+      'PVE_UNREACHABLE',
+      /could not reach node pve1\. .*PVE said: No route to host/,
+    ],
+    [
+      'a 595 about no node in particular',
+      { status: 595, statusText: 'Connection refused', path: '/cluster/resources' },
+      'PVE_UNREACHABLE',
+      /could not reach the node that holds this resource/,
     ],
     [
       'an unknown method',

@@ -72,10 +72,13 @@ export function mapPveResponse(response: PveFailedResponse): AppError {
     return new AppError('PVE_VALIDATION', message, fields ? { status, fields } : { status });
   }
 
-  if (status === 596) {
+  if (status === 595 || status === 596) {
+    // PVE's proxy forwards a request about a node to that node; these say it could not.
+    const node = /^\/nodes\/([^/?]+)/.exec(response.path)?.[1];
+    const target = node === undefined ? 'the node that holds this resource' : `node ${node}`;
     return new AppError(
       'PVE_UNREACHABLE',
-      `The cluster node ProxDesk talks to could not reach the node that holds this resource. Check that the node is online and try again.${said}`,
+      `The cluster node ProxDesk talks to could not reach ${target}. Check that the node is online and try again.${said}`,
       { status },
     );
   }
