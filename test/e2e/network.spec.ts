@@ -4,11 +4,7 @@ import type { Sim } from '../pve-sim';
 import { findChromium } from './browser-bridge';
 import { NetworkSection } from './pages/network-section';
 import type { ProxdeskApp } from './pages/proxdesk-app';
-import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
-
-function configWrites(sim: Sim): number {
-  return sim.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/config')).length;
-}
+import { configWrites, openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
 // Alice's VM 100 (pve1): her network quota is 200 MB/s with 125.5 MB/s used (100: 50, 101: 25.5,
 // CT 200 without a rate counted at 50). Add an interface, then raise its rate beyond the quota

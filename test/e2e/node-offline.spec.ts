@@ -3,11 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../pve-sim';
 import { findChromium } from './browser-bridge';
 import type { ProxdeskApp } from './pages/proxdesk-app';
-import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
-
-function configWrites(sim: Sim): number {
-  return sim.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/config')).length;
-}
+import { configWrites, openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
 // pve2 is down when alice signs in. Her VM 101 there cannot be read, so her Quota panel says
 // what it leaves out, and the resources dialog of VM 100 on pve1 refuses more cores (the 4 cores

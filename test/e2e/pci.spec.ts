@@ -3,16 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../pve-sim';
 import { findChromium } from './browser-bridge';
 import type { ProxdeskApp } from './pages/proxdesk-app';
-import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
+import { configWrites, openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
 function pciKeys(sim: Sim, vmid: number): string[] {
   return Object.keys(sim.state.instances.get(vmid)?.config ?? {}).filter((key) =>
     key.startsWith('hostpci'),
   );
-}
-
-function configWrites(sim: Sim): number {
-  return sim.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/config')).length;
 }
 
 // Alice's PCI quota in the demo policy: the mapping lab-gpu at most once, and one raw device

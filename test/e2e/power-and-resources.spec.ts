@@ -1,12 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sim } from '../pve-sim';
 import { findChromium } from './browser-bridge';
-import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
-
-function configWrites(sim: Sim): number {
-  return sim.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/config')).length;
-}
+import { configWrites, openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
 // Alice's stopped VM 101 (pve2, 8 GiB): start it, stop it again, and change its memory, first
 // beyond her 32 GiB memory quota (12 800 MiB used), then within it.

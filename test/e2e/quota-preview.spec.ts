@@ -3,11 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../pve-sim';
 import { findChromium } from './browser-bridge';
 import type { ProxdeskApp } from './pages/proxdesk-app';
-import { openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
-
-function configWrites(sim: Sim): number {
-  return sim.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/config')).length;
-}
+import { configWrites, openRendererLab, screenshotDir, type RendererLab } from './renderer-lab';
 
 // The quota preview in the resources dialog of alice's VM 100 (2 cores × 1 socket): her quota is
 // 16 cores with 7 in use, so 12 cores (10 more) do not fit and 4 cores (2 more) do.

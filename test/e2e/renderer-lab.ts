@@ -13,6 +13,11 @@ export const screenshotDir = resolve(import.meta.dirname, '../../test-results/e2
 export const demoPolicyFile = resolve(import.meta.dirname, '../../resources/demo/policy.json');
 
 /** What a spec drives: the simulated cluster, a core against it, and the renderer in Chromium. */
+/** PUTs of guest configs the simulator has received, to show a refused change sent nothing. */
+export function configWrites(sim: Sim): number {
+  return sim.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/config')).length;
+}
+
 export interface RendererLab {
   sim: Sim;
   core: Core;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { limitsWith as limitsFor } from '../../../test/fixtures/user-limits';
 import { GiB } from '../../shared/units';
 import {
   approveChange,
@@ -9,16 +10,11 @@ import {
   usageWithPending,
   type ResourceDelta,
 } from './approve';
-import { resolveUserLimits, type UserLimits } from './limits';
-import { parsePolicy } from './policy';
+import type { UserLimits } from './limits';
 import { computeUsage, type GuestForUsage, type Usage } from './usage';
 
 function limitsWith(json: Record<string, unknown>): UserLimits {
-  const parsed = parsePolicy({ version: 1, users: { 'dana@pve': { pools: ['dana'], ...json } } });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const limits = resolveUserLimits(parsed.policy, 'dana@pve');
-  if (limits === null) throw new Error('unreachable: the user was just added');
-  return limits;
+  return limitsFor(json, { userid: 'dana@pve', pool: 'dana' });
 }
 
 function vm(vmid: number, node: string, config: Record<string, unknown>): GuestForUsage {

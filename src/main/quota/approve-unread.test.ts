@@ -1,22 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { limitsWith } from '../../../test/fixtures/user-limits';
 import { GiB } from '../../shared/units';
 import { approveChange, quotaRefusalError } from './approve';
-import { resolveUserLimits, type UserLimits } from './limits';
-import { parsePolicy } from './policy';
 import { computeUsage, emptyNode, type UnreadGuest, type Usage } from './usage';
 
 // Approval when some of the user's guests could not be read because PVE could not reach their
 // node: the usage is a lower bound, so an increase that might fit is refused as unknown, one that
 // is over even so is a shortfall, and freeing always passes.
-
-function limitsWith(json: Record<string, unknown>): UserLimits {
-  const parsed = parsePolicy({ version: 1, users: { 'alice@pve': { pools: ['alice'], ...json } } });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const limits = resolveUserLimits(parsed.policy, 'alice@pve');
-  if (limits === null) throw new Error('unreachable: the user was just added');
-  return limits;
-}
 
 const onPve2: UnreadGuest = {
   node: 'pve2',

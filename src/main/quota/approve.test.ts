@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { limitsWith } from '../../../test/fixtures/user-limits';
 import { AppError } from '../../shared/errors';
 import { GiB, KiB, MiB } from '../../shared/units';
 import {
@@ -10,17 +11,7 @@ import {
   quotaExceededError,
   type ResourceDelta,
 } from './approve';
-import { resolveUserLimits, type UserLimits } from './limits';
-import { parsePolicy } from './policy';
 import { emptyNode, type Usage } from './usage';
-
-function limitsWith(json: Record<string, unknown>): UserLimits {
-  const parsed = parsePolicy({ version: 1, users: { 'alice@pve': { pools: ['alice'], ...json } } });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const limits = resolveUserLimits(parsed.policy, 'alice@pve');
-  if (limits === null) throw new Error('unreachable: the user was just added');
-  return limits;
-}
 
 const limits = limitsWith({
   cores: { max: 16, perNode: { pve1: 8 } },

@@ -1,21 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { limitsWith } from '../../../test/fixtures/user-limits';
 import { GiB } from '../../shared/units';
 import { applyDelta, approveChange, usageWithPending, type ResourceDelta } from './approve';
-import { resolveUserLimits, type UserLimits } from './limits';
-import { parsePolicy } from './policy';
 import { ReservationBook } from './reservations';
 import type { Usage } from './usage';
 
 const user = 'alice@pve';
-
-function limitsWith(json: Record<string, unknown>): UserLimits {
-  const parsed = parsePolicy({ version: 1, users: { [user]: { pools: ['alice'], ...json } } });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const limits = resolveUserLimits(parsed.policy, user);
-  if (limits === null) throw new Error('unreachable: the user was just added');
-  return limits;
-}
 
 function usageOf(cores: number, coresOnPve1: number, tankBytes: number): Usage {
   const node = {

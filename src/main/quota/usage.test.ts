@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { limitsWith as limitsFor } from '../../../test/fixtures/user-limits';
 import { GiB, KiB, MiB } from '../../shared/units';
 import { resolveUserLimits, type UserLimits } from './limits';
 import { loadPolicyFile, parsePolicy } from './policy';
@@ -15,11 +16,7 @@ function limitsOf(userid: string): UserLimits {
 }
 
 function limitsWith(json: Record<string, unknown>): UserLimits {
-  const parsed = parsePolicy({ version: 1, users: { 'test@pve': { pools: ['p'], ...json } } });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const limits = resolveUserLimits(parsed.policy, 'test@pve');
-  if (limits === null) throw new Error('unreachable: the user was just added');
-  return limits;
+  return limitsFor(json, { userid: 'test@pve', pool: 'p' });
 }
 
 function guest(
