@@ -132,7 +132,9 @@ describe('quota while a node of the cluster is down', () => {
     expect(listed.count).toEqual({
       used: null,
       limit: 10,
-      reason: 'PVE cannot reach pve2, so the backups kept there cannot be read',
+      reason:
+        'guest 101 on pve2 could not be read, so a backup being made of it cannot be seen; ' +
+        'PVE cannot reach pve2, so the backups kept there cannot be read',
     });
     expect(error.code).toBe('QUOTA_UNDEFINED');
     expect(error.message).toContain('PVE cannot reach pve2');
@@ -173,5 +175,118 @@ describe('quota:admin while a node of the cluster is down', () => {
     const unread = Object.fromEntries(view.users.map((user) => [user.userid, user.unread]));
     expect(unread['alice@pve']).toEqual([unreadVm101]);
     expect(lab.sim.schemaViolations).toEqual([]);
+  });
+});
+
+describe('a node that goes away around a change', () => {
+  let lab: Lab;
+
+  beforeAll(async () => {
+    lab = await startLab();
+    await lab.signIn();
+  });
+  afterEach(() => {
+    nodeOf(lab, 'pve2').status = 'online';
+    delete lab.sim.faults.statusOverride;
+    expect(lab.sim.schemaViolations).toEqual([]);
+  });
+  afterAll(async () => {
+    await lab.close();
+  });
+
+  it('gives the reservation back when PVE could not forward a write to the node (595)', async () => {
+    const before = await lab.call('quota:usage');
+    // Priced on the reading just taken, before ProxDesk can know the node went away.
+    nodeOf(lab, 'pve2').status = 'offline';
+    const error = await lab.fail('disk:resize', {
+      node: 'pve2',
+      type: 'qemu',
+      vmid: 101,
+      disk: 'scsi1',
+      addGiB: 10,
+    });
+    nodeOf(lab, 'pve2').status = 'online';
+    const after = await lab.call('quota:usage');
+
+    // 595 is PVE's proxy failing to connect: nothing reached pve2, so nothing stays held.
+    expect(error.code).toBe('PVE_UNREACHABLE');
+    expect(after.resources).toEqual(before.resources);
+  });
+
+  it('leaves out the guests of a node that goes away while its storage is listed', async () => {
+    // VM 101's unused0 has no size in its config, so its size is read from pve2's listing.
+    lab.sim.faults.statusOverride = {
+      status: 595,
+      message: 'No route to host',
+      method: 'GET',
+      path: '/nodes/pve2/storage/local-lvm/content',
+    };
+    const from = lab.sim.requests.length;
+
+    const usage = await lab.call('quota:usage');
+    const error = await lab.fail('disk:resize', {
+      node: 'pve1',
+      type: 'qemu',
+      vmid: 100,
+      disk: 'scsi0',
+      addGiB: 1,
+    });
+
+    expect(usage.unread).toEqual([unreadVm101]);
+    expect(error.code).toBe('QUOTA_UNDEFINED');
+    expect(writesSince(lab, from)).toEqual([]);
+  });
+
+  it('does not count backups while a guest whose lock tells of a running backup is unread', async () => {
+    // A lab job is backing up VM 101; only its config cannot be read (596: the proxy timed out).
+    const vm101 = lab.sim.state.instances.get(101);
+    if (!vm101) throw new Error('the scenario has no VM 101');
+    vm101.config.lock = 'backup';
+    lab.sim.faults.statusOverride = {
+      status: 596,
+      message: 'Connection timed out',
+      method: 'GET',
+      path: '/nodes/pve2/qemu/101/config',
+    };
+    const from = lab.sim.requests.length;
+
+    try {
+      const counted = await lab.call('backup:count');
+      const error = await lab.fail('backup:create', {
+        node: 'pve1',
+        type: 'qemu',
+        vmid: 100,
+        storage: 'local',
+        mode: 'snapshot',
+      });
+
+      expect(counted).toEqual({
+        used: null,
+        limit: 10,
+        reason: 'guest 101 on pve2 could not be read, so a backup being made of it cannot be seen',
+      });
+      expect(error.code).toBe('QUOTA_UNDEFINED');
+      expect(writesSince(lab, from)).toEqual([]);
+    } finally {
+      delete vm101.config.lock;
+    }
+  });
+
+  it('says a guest on a node that went away cannot be backed up now', async () => {
+    await lab.call('quota:usage');
+    nodeOf(lab, 'pve2').status = 'offline';
+    const from = lab.sim.requests.length;
+
+    const error = await lab.fail('backup:create', {
+      node: 'pve2',
+      type: 'qemu',
+      vmid: 101,
+      storage: 'local',
+      mode: 'snapshot',
+    });
+
+    expect(error.code).toBe('PVE_UNREACHABLE');
+    expect(error.message).toBe('Guest 101 cannot be backed up now: PVE cannot reach pve2.');
+    expect(writesSince(lab, from)).toEqual([]);
   });
 });

@@ -85,8 +85,14 @@ export function planBackupCreate(
       const beingMade = backupsBeingMade(slots, userid, snapshot.guests);
       const owned = backupOwners(snapshot);
       const backups = await readBackups(api, [...owned.nodes, ref.node]);
+      if (backups.unreached.includes(ref.node)) {
+        throw new AppError(
+          'PVE_UNREACHABLE',
+          `Guest ${ref.vmid} cannot be backed up now: PVE cannot reach ${ref.node}.`,
+        );
+      }
       backupStorage(backups.storages.get(ref.node), ref.node, input.storage);
-      const uncounted = uncountedReason(backups);
+      const uncounted = uncountedReason(backups, snapshot.usage.unread);
       if (uncounted !== null && limit !== null) {
         throw new AppError(
           'QUOTA_UNDEFINED',

@@ -54,8 +54,19 @@ function holdsBackups(storage: NodeStorage): boolean {
  * is not active (an unmounted share, an unreachable NAS) still holds its backups, so leaving it out
  * would count too few.
  */
-export function uncountedReason(reading: BackupReading): string | null {
+export function uncountedReason(
+  reading: BackupReading,
+  unread: readonly { node: string; vmid: number }[] = [],
+): string | null {
   const reasons: string[] = [];
+  if (unread.length > 0) {
+    // Their lock is in the config: a backup a lab job is making of them cannot be seen.
+    const guests = unread.map((guest) => `${guest.vmid} on ${guest.node}`).join(', ');
+    const noun = unread.length === 1 ? 'guest' : 'guests';
+    reasons.push(
+      `${noun} ${guests} could not be read, so a backup being made of ${unread.length === 1 ? 'it' : 'them'} cannot be seen`,
+    );
+  }
   if (reading.unreached.length > 0) {
     const nodes = reading.unreached.join(', ');
     reasons.push(`PVE cannot reach ${nodes}, so the backups kept there cannot be read`);

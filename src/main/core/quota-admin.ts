@@ -53,10 +53,9 @@ export async function adminOverview(
       hostCores: resource.maxcpu,
       resource,
     }));
-  const { read: guests, unread } = await quota.readConfigs(api, wanted);
   // An admin who may not list a storage still sees every other figure; those volumes are
   // reported as problems of unknown size.
-  const sizes = await quota.missingVolumeSizes(api, guests, { skipDenied: true });
+  const { read: guests, unread, sizes } = await quota.readGuests(api, wanted, { skipDenied: true });
 
   return {
     users: users.map((limits): AdminUser => {

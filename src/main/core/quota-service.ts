@@ -184,7 +184,7 @@ export class QuotaService {
    * Reads guests' configs with bounded concurrency. A guest whose node PVE cannot reach (the node
    * is down) is returned among `unread` with the reason; any other failure fails the whole read.
    */
-  async readConfigs<T extends { resource: GuestResource }>(
+  private async readConfigs<T extends { resource: GuestResource }>(
     api: PveApi,
     items: readonly T[],
   ): Promise<{ read: Array<T & { config: GuestConfig }>; unread: Array<T & { reason: string }> }> {
@@ -212,14 +212,42 @@ export class QuotaService {
   }
 
   /**
+   * Reads guests' configs and the sizes their volume strings leave out (missingVolumeSizes). A
+   * guest whose node PVE cannot reach, while its config is read or while a storage of its node
+   * is listed, is returned among `unread`: none of that node's guests is counted then, as if the
+   * node had been away from the start, rather than some of them without their sizes.
+   */
+  async readGuests<T extends { resource: GuestResource; node: string; type: 'qemu' | 'lxc' }>(
+    api: PveApi,
+    items: readonly T[],
+    options: { skipDenied?: boolean } = {},
+  ): Promise<{
+    read: Array<T & { config: GuestConfig }>;
+    unread: Array<T & { reason: string }>;
+    sizes: Map<string, number>;
+  }> {
+    const configs = await this.readConfigs(api, items);
+    const unreached = new Set<string>();
+    const sizes = await this.missingVolumeSizes(api, configs.read, { ...options, unreached });
+    const read: Array<T & { config: GuestConfig }> = [];
+    const unread = [...configs.unread];
+    for (const guest of configs.read) {
+      if (!unreached.has(guest.node)) read.push(guest);
+      else unread.push({ ...guest, reason: `PVE cannot reach ${guest.node}` });
+    }
+    return { read, unread, sizes };
+  }
+
+  /**
    * Unused volumes often carry no `size=` in the config; their size comes from the storage's
    * content listing, read once per node and storage that has such a volume. With `skipDenied`,
-   * a listing PVE does not allow is skipped, and its volumes are reported as of unknown size.
+   * a listing PVE does not allow is skipped, and its volumes are reported as of unknown size. A
+   * node PVE cannot reach is added to `unreached`: its guests' sizes are not all known.
    */
   async missingVolumeSizes(
     api: PveApi,
     guests: ReadonlyArray<{ node: string; type: 'qemu' | 'lxc'; config: GuestConfig }>,
-    options: { skipDenied?: boolean } = {},
+    options: { skipDenied?: boolean; unreached?: Set<string> } = {},
   ): Promise<Map<string, number>> {
     const wanted = new Map<string, { node: string; storage: string }>();
     for (const guest of guests) {
@@ -242,6 +270,10 @@ export class QuotaService {
             listing = await api.storageContent(node, storage);
           } catch (error) {
             if (options.skipDenied === true && isAppError(error, 'PVE_PERMISSION')) return;
+            if (options.unreached !== undefined && isNodeNotReached(error)) {
+              options.unreached.add(node);
+              return;
+            }
             throw error;
           }
           for (const item of listing) {
@@ -258,7 +290,11 @@ export class QuotaService {
     const owned = rows
       .filter(isGuestRow)
       .filter((row) => row.pool !== undefined && limits.pools.includes(row.pool));
-    const { read: guests, unread } = await this.readConfigs(
+    const {
+      read: guests,
+      unread,
+      sizes,
+    } = await this.readGuests(
       api,
       owned.map((resource) => ({
         node: resource.node,
@@ -270,7 +306,6 @@ export class QuotaService {
         resource,
       })),
     );
-    const sizes = await this.missingVolumeSizes(api, guests);
     const usage = computeUsage(limits, guests, (volume) => sizes.get(volume), unread);
     if (usage.problems.length > 0) {
       this.log.warn(

@@ -48,8 +48,10 @@ function once(release: () => void): () => void {
 /** Whether an error means PVE answered the request and so did not start it. */
 function isDefiniteRefusal(error: unknown): boolean {
   const status = error instanceof AppError ? error.details?.status : undefined;
-  // 595/596 come from PVE's proxy when it lost the node behind it: the request may have arrived.
-  return status !== undefined && status !== 595 && status !== 596;
+  // PVE's proxy passes on its HTTP client's own statuses when forwarding to another node fails:
+  // 595 while connecting (nothing was forwarded, so the node never saw the request); 596 while
+  // sending it or reading the answer's head, and 597 while reading the body: it may have arrived.
+  return status !== undefined && status !== 596 && status !== 597;
 }
 
 /** The error for a task that stopped with a failure, keeping PVE's conflict and lock meaning. */

@@ -99,7 +99,7 @@ async function countBackups(
   const reading = await readBackups(api, alsoNode === undefined ? nodes : [...nodes, alsoNode]);
   const owned = ownedBackups(reading.listings, vmids);
   const limit = snapshot.limits.backups.max;
-  const uncounted = elevated ? elevatedUncounted : uncountedReason(reading);
+  const uncounted = elevated ? elevatedUncounted : uncountedReason(reading, snapshot.usage.unread);
   const count: BackupCount =
     uncounted === null
       ? { used: owned.length + beingMade, limit, reason: null }
