@@ -20,6 +20,8 @@ const mappingId = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
 export interface PciUse {
   pciDevices: Readonly<Record<string, number>>;
   perNode: Readonly<Record<string, Pick<NodeUsage, 'pciDevices'>>>;
+  /** Guests that could not be read: what they attach is not counted above. */
+  unread?: readonly { node: string; vmid: number }[];
 }
 
 function mapsToNode(mapping: PciMapping, node: string): boolean {
@@ -53,11 +55,27 @@ export async function requireMappingOnNode(
   }
 }
 
-/** Why an item the policy matches cannot be attached on `node`, or null when it can. */
-function unavailableOn(node: string, left: number | null, onNode: boolean): PciUnavailable | null {
+/**
+ * Why an item the policy matches cannot be attached on `node`, or null when it can. `unread` are
+ * guests whose devices are not counted: with a limit, what is left is then not known, and pricing
+ * refuses the attach (approve.ts), so the list does not offer it.
+ */
+function unavailableOn(
+  node: string,
+  left: number | null,
+  onNode: boolean,
+  unread: readonly { node: string; vmid: number }[],
+): PciUnavailable | null {
   // The mapping's node list is the cluster's configuration; say so before any quota reason, since
   // freeing quota room would not make such a mapping attachable here.
   if (!onNode) return { reason: 'not-on-node', message: `This mapping has no device on ${node}.` };
+  if (left !== null && unread.length > 0) {
+    const guests = unread.map((guest) => `${guest.vmid} on ${guest.node}`).join(', ');
+    return {
+      reason: 'quota',
+      message: `How many are left is not known: ${unread.length === 1 ? 'guest' : 'guests'} ${guests} could not be read.`,
+    };
+  }
   if (left !== 0) return null;
   return { reason: 'quota', message: `Your quota has none of this left on ${node}.` };
 }
@@ -86,7 +104,7 @@ export function availablePci(
     const left = listItemsLeft(rules, used, item);
     if (left === undefined) continue;
     const description = mapping.description ?? `Resource mapping ${mapping.id}`;
-    const unavailable = unavailableOn(node, left, mapsToNode(mapping, node));
+    const unavailable = unavailableOn(node, left, mapsToNode(mapping, node), usage.unread ?? []);
     result.push({
       item,
       kind: 'mapping',
@@ -105,7 +123,7 @@ export function availablePci(
     if (left === undefined) continue;
     const names = [device.vendor_name, device.device_name].filter((n) => n !== undefined);
     const description = names.length > 0 ? names.join(' ') : `${device.vendor}:${device.device}`;
-    const unavailable = unavailableOn(node, left, true);
+    const unavailable = unavailableOn(node, left, true, usage.unread ?? []);
     result.push({
       item,
       kind: 'host',

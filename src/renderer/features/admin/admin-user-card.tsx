@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { AdminUser } from '../../../shared/quota-schemas';
 import { Notice } from '../../components/notice';
 import { QuotaRow } from '../quota/quota-row';
-import { UnreadGuestsNotice } from '../quota/unread-guests-notice';
+import { countsUnread, UnreadGuestsNotice } from '../quota/unread-guests-notice';
 
 /** One user of the admin view: usage bars against each limit, and whether they are over. */
 export function AdminUserCard({ user }: { user: AdminUser }): ReactNode {
@@ -19,6 +19,11 @@ export function AdminUserCard({ user }: { user: AdminUser }): ReactNode {
           ) : null}
           {user.comment !== null ? <span className="quota-muted">{user.comment}</span> : null}
         </div>
+        <UnreadGuestsNotice
+          guests={user.unread}
+          whose="this user's"
+          testId={`admin-user-unread-${user.userid}`}
+        />
         {user.visibility === 'hidden' ? (
           <Notice testId="admin-user-hidden" small>
             <p>
@@ -31,7 +36,11 @@ export function AdminUserCard({ user }: { user: AdminUser }): ReactNode {
         ) : (
           <ul className="quota-list">
             {user.resources.map((resource) => (
-              <QuotaRow key={resource.resource} resource={resource} />
+              <QuotaRow
+                key={resource.resource}
+                resource={resource}
+                atLeast={countsUnread(resource.resource, user.unread)}
+              />
             ))}
           </ul>
         )}
@@ -44,11 +53,6 @@ export function AdminUserCard({ user }: { user: AdminUser }): ReactNode {
               .join(', ')}
           </p>
         ) : null}
-        <UnreadGuestsNotice
-          guests={user.unread}
-          whose="this user's"
-          testId={`admin-user-unread-${user.userid}`}
-        />
         {user.problems.length > 0 ? (
           <p className="quota-muted">
             {user.problems.length} config value{user.problems.length === 1 ? '' : 's'} could not be

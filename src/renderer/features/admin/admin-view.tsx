@@ -11,6 +11,9 @@ import { PolicyImportForm } from './policy-import-form';
 export function AdminView({ onClose }: { onClose: () => void }): ReactNode {
   const overview = useQuery(quotaAdminQuery());
   const overCount = overview.data?.users.filter((u) => u.overQuota.length > 0).length ?? 0;
+  // Users with guests that could not be read may be over without it showing.
+  const partlyRead = overview.data?.users.filter((u) => u.unread.length > 0).length ?? 0;
+  const overText = overCount === 0 ? 'nobody over quota' : `${overCount} over quota`;
 
   return (
     <main className="workspace" data-testid="admin-view">
@@ -22,7 +25,9 @@ export function AdminView({ onClose }: { onClose: () => void }): ReactNode {
             </h2>
             {overview.data ? (
               <span className="card-hint" data-testid="admin-over-count">
-                {overCount === 0 ? 'nobody over quota' : `${overCount} over quota`}
+                {partlyRead === 0
+                  ? overText
+                  : `${overText} in what could be read; ${partlyRead} ${partlyRead === 1 ? 'user has' : 'users have'} guests not counted`}
               </span>
             ) : null}
             <button type="button" className="button button-small" onClick={onClose}>

@@ -6,7 +6,7 @@ import { Loading } from '../../components/spinner';
 import { BackupCountRow } from './backup-count-row';
 import { quotaUsageQuery } from './quota-queries';
 import { QuotaRow } from './quota-row';
-import { UnreadGuestsNotice } from './unread-guests-notice';
+import { countsUnread, UnreadGuestsNotice } from './unread-guests-notice';
 
 /** The signed-in user's usage of every resource the policy limits. */
 export function QuotaPanel(): ReactNode {
@@ -39,7 +39,11 @@ export function QuotaPanel(): ReactNode {
           ) : (
             <ul className="quota-list">
               {usage.data.resources.map((resource) => (
-                <QuotaRow key={resource.resource} resource={resource} />
+                <QuotaRow
+                  key={resource.resource}
+                  resource={resource}
+                  atLeast={countsUnread(resource.resource, usage.data.unread)}
+                />
               ))}
               <BackupCountRow />
             </ul>

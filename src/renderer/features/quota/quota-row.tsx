@@ -4,11 +4,20 @@ import { formatQuantity } from '../../../shared/units';
 import { Meter } from '../../components/meter';
 import { measureQuota } from './quota-level';
 
-/** One resource of the quota panel: its label, used against limit, and a bar. */
-export function QuotaRow({ resource }: { resource: QuotaResource }): ReactNode {
+/**
+ * One resource of the quota panel: its label, used against limit, and a bar. `atLeast` marks a
+ * figure that leaves out guests that could not be read, so the use may be higher.
+ */
+export function QuotaRow({
+  resource,
+  atLeast = false,
+}: {
+  resource: QuotaResource;
+  atLeast?: boolean;
+}): ReactNode {
   const labelId = useId();
   const measure = measureQuota(resource.used, resource.limit);
-  const used = formatQuantity(resource.used, resource.unit);
+  const used = `${atLeast ? '≥ ' : ''}${formatQuantity(resource.used, resource.unit)}`;
 
   if (measure === null || resource.limit === null) {
     return (

@@ -5,6 +5,18 @@ import { Notice } from '../../components/notice';
 /** A guest left out of the usage because PVE could not reach its node. */
 type UnreadGuest = QuotaUsage['unread'][number];
 
+/**
+ * Whether a usage row counts guests that could not be read, so its figure is only a lower bound:
+ * a cluster-wide row whenever there are such guests, a node's row (`cores@pve2`) when one is on
+ * that node.
+ */
+export function countsUnread(resource: string, unread: readonly UnreadGuest[]): boolean {
+  const at = resource.lastIndexOf('@');
+  if (at < 0) return unread.length > 0;
+  const node = resource.slice(at + 1);
+  return unread.some((guest) => guest.node === node);
+}
+
 /** The nodes the guests are on, once each, in the order met. */
 function nodesOf(guests: readonly UnreadGuest[]): string {
   return [...new Set(guests.map((guest) => guest.node))].join(', ');
@@ -39,7 +51,7 @@ export function UnreadGuestsNotice({
       <ul className="message-fields">
         {guests.map((guest) => (
           <li key={`${guest.type}/${guest.vmid}`}>
-            {guest.type === 'qemu' ? 'VM' : 'CT'} {guest.vmid} on {guest.node}: {guest.reason}
+            {guest.type === 'qemu' ? 'VM' : 'CT'} {guest.vmid} on {guest.node}
           </li>
         ))}
       </ul>
