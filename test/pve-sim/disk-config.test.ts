@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Agent } from 'undici';
 import type { Sim } from './index.js';
-import { call, insecureAgent, login, startLab, type Session } from './test-client.js';
+import { configDigest } from './index.js';
+import { call, insecureAgent, login, startLab, waitForTask, type Session } from './test-client.js';
 
 // Disk slots in `PUT .../config`: VM 101 (pve2) has virtio0 (tank), scsi1 and unused0
 // (local-lvm:vm-101-disk-2, 8 GiB); VM 100 (pve1) has scsi0 and the CD drive ide2.
@@ -88,5 +89,28 @@ describe('PUT .../config with disk slots', () => {
     expect(reply.status).toBe(500);
     expect(String(reply.json?.message)).toContain("unable to delete 'unused7'");
     expect(config(101).unused0).toBe('local-lvm:vm-101-disk-2');
+  });
+
+  it('fails the second of two disk creates sent with one digest in its task, allocating nothing', async () => {
+    const digest = configDigest(config(100));
+    const form = { virtio0: 'tank:15', digest };
+    const before = sim.state.storages.get('tank')?.volumes.length;
+
+    const sent = await Promise.all(
+      [1, 2].map(() =>
+        call(sim, agent, 'POST', '/nodes/pve1/qemu/100/config', { session: alice, form }),
+      ),
+    );
+    const ended = await Promise.all(
+      sent.map((reply) => waitForTask(sim, agent, alice, String(reply.json?.data))),
+    );
+
+    expect(sent.map((reply) => reply.status)).toEqual([200, 200]);
+    expect(ended.map((status) => status.exitstatus).sort()).toEqual([
+      'OK',
+      'detected modified configuration - file changed by other user? Try again.',
+    ]);
+    expect(sim.state.storages.get('tank')?.volumes.length).toBe((before ?? 0) + 1);
+    expect(config(100).virtio0).toMatch(/^tank:vm-100-disk-\d+,size=15G$/);
   });
 });

@@ -116,6 +116,12 @@ function createDisk(ctx: RequestContext): RouteResult {
       allocated ? `allocating a new disk on storage '${storageId}'` : `inserting ${disk.source}`,
     ],
     finish: () => {
+      // PVE checks again in the task, under the guest's config lock: of two writes sent with
+      // one digest, the second fails here rather than take the slot the first one filled.
+      if (digest !== undefined && digest !== configDigest(guest.config)) {
+        throw new Error(digestMismatchMessage);
+      }
+      if (Object.hasOwn(guest.config, key)) throw new Error(`${key} is already in use`);
       const options = new Map(disk.options);
       if (allocated) {
         const volume = allocateVolume(
