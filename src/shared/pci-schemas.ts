@@ -40,10 +40,11 @@ const guestShape = { node: nodeNameSchema, type: instanceTypeSchema, vmid: vmidS
 /**
  * Why a listed device cannot be attached on the node: `not-on-node` when the cluster mapping has no
  * device for that node (a configuration fact, not a quota one), `quota` when the policy's room for
- * it is used up there. `message` is the sentence the dialog shows.
+ * it is used up there, `usage-unknown` when guests the limit counts could not be read, so what is
+ * left is not known. `message` is the sentence the dialog shows.
  */
 export const pciUnavailableSchema = z.object({
-  reason: z.enum(['not-on-node', 'quota']),
+  reason: z.enum(['not-on-node', 'quota', 'usage-unknown']),
   message: z.string(),
 });
 

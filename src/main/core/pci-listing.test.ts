@@ -67,6 +67,29 @@ describe('available PCI devices', () => {
     ]);
   });
 
+  it('offers no limited device while guests that may hold one could not be read, and says why', () => {
+    const rules = [{ match: 'mapping:gpu-*', max: 2 }];
+    const unread = [{ node: 'pve2', vmid: 101 }];
+
+    const limited = availablePci('pve1', [], mappings, rules, { ...usageOf({}), unread });
+    const unlimited = availablePci('pve1', [], mappings, [], { ...usageOf({}), unread });
+
+    expect(limited.map((item) => [item.item, item.unavailable])).toEqual([
+      [
+        'mapping:gpu-a',
+        {
+          reason: 'usage-unknown',
+          message: 'How many are left is not known: guest 101 on pve2 could not be read.',
+        },
+      ],
+      ['mapping:gpu-b', { reason: 'not-on-node', message: 'This mapping has no device on pve1.' }],
+    ]);
+    expect(unlimited.map((item) => item.unavailable)).toEqual([
+      null,
+      { reason: 'not-on-node', message: 'This mapping has no device on pve1.' },
+    ]);
+  });
+
   it('says a mapping without a device on the node is ruled out by the mapping, not the quota', () => {
     const rules = [{ match: 'mapping:*', max: 2 }];
 

@@ -72,7 +72,7 @@ function unavailableOn(
   if (left !== null && unread.length > 0) {
     const guests = unread.map((guest) => `${guest.vmid} on ${guest.node}`).join(', ');
     return {
-      reason: 'quota',
+      reason: 'usage-unknown',
       message: `How many are left is not known: ${unread.length === 1 ? 'guest' : 'guests'} ${guests} could not be read.`,
     };
   }

@@ -115,6 +115,11 @@ export function AttachPciDialog({
                     : '.'}
                 </p>
               ) : null}
+              {chosen?.unavailable?.reason === 'usage-unknown' ? (
+                <p className="field-hint" data-testid="pci-unavailable-reason">
+                  {chosen.unavailable.message} Attaching waits until they can be read.
+                </p>
+              ) : null}
               {fieldErrors.device !== undefined ? (
                 <FieldError message={fieldErrors.device} testId="pci-device-error" />
               ) : null}

@@ -6,6 +6,7 @@ import type { PciAvailable } from '../../../shared/pci-schemas';
 /** What follows an option's description: the room left, or why it cannot be attached. */
 function roomText(device: PciAvailable, node: string): string {
   if (device.unavailable?.reason === 'not-on-node') return `no device on ${node}`;
+  if (device.unavailable?.reason === 'usage-unknown') return 'how many are left is not known';
   return device.left === null ? 'not limited' : `${device.left} left`;
 }
 
