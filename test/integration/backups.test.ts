@@ -165,19 +165,28 @@ describe('backups', () => {
     expect(writesSince(lab, from).filter((write) => !write.includes('vzdump'))).toEqual([]);
   });
 
-  it('counts no backup as unknown while a backup storage is not active, and says why', async () => {
+  it('counts backups as unknown while a backup storage is not active, and will not back up there', async () => {
     const local = lab.sim.state.storages.get('local');
     if (!local) throw new Error('the scenario has no storage local');
     local.online = false;
-    const counted = await lab.call('backup:count').finally(() => {
+    let counted;
+    let error;
+    try {
+      counted = await lab.call('backup:count');
+      error = await lab.fail('quota:preview', { kind: 'backup:create', ...create100 });
+    } finally {
       local.online = true;
-    });
+    }
 
     expect(counted).toEqual({
       used: null,
       limit: backupLimit,
       reason:
         'backup storages local on pve1, local on pve2 are not active, so the backups there cannot be read',
+    });
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.details?.fields).toEqual({
+      storage: 'local is not active on pve1, so no backup can go there now',
     });
   });
 

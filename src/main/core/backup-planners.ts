@@ -91,6 +91,13 @@ export function planBackupCreate(
           `Guest ${ref.vmid} cannot be backed up now: PVE cannot reach ${ref.node}.`,
         );
       }
+      const inactive = backups.inactive.some(
+        (entry) => entry.storage === input.storage && (entry.shared || entry.node === ref.node),
+      );
+      if (inactive) {
+        const why = `${input.storage} is not active on ${ref.node}, so no backup can go there now`;
+        throw new AppError('INVALID_INPUT', `storage: ${why}`, { fields: { storage: why } });
+      }
       backupStorage(backups.storages.get(ref.node), ref.node, input.storage);
       const uncounted = uncountedReason(backups, snapshot.usage.unread);
       if (uncounted !== null && limit !== null) {
