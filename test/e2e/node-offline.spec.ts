@@ -33,9 +33,9 @@ describe.runIf(findChromium() !== null)('a node of the cluster is down', () => {
     await notice.waitFor({ timeout: 20_000 });
 
     expect(await notice.textContent()).toContain(
-      'PVE cannot reach pve2, so one guest of yours could not be read and is not counted',
+      'One guest of yours could not be read and is not counted',
     );
-    expect(await notice.textContent()).toContain('VM 101 on pve2');
+    expect(await notice.textContent()).toContain('VM 101 on pve2: PVE cannot reach pve2');
     // Every figure leaves VM 101 out, so each is shown as what is used at least.
     expect(await app.byTestId('quota-cores').locator('.quota-figures').textContent()).toContain(
       '≥ 3 / 16',

@@ -57,7 +57,7 @@ describe('quota while a node of the cluster is down', () => {
     expect(error.code).toBe('QUOTA_UNDEFINED');
     expect(error.message).toBe(
       'Your use of Storage: local-lvm cannot be known: guest 101 on pve2 could not be read (PVE cannot reach pve2). ' +
-        'Increases wait until PVE can reach pve2 again; freeing resources still goes through.',
+        'Increases wait until it can be read again; freeing resources still goes through.',
     );
     expect(writesSince(lab, from)).toEqual([]);
     expect(preview.approved).toBe(false);
@@ -235,6 +235,68 @@ describe('a node that goes away around a change', () => {
     expect(usage.unread).toEqual([unreadVm101]);
     expect(error.code).toBe('QUOTA_UNDEFINED');
     expect(writesSince(lab, from)).toEqual([]);
+  });
+
+  it('leaves out a guest whose volume size is in a listing PVE cannot give, and still frees', async () => {
+    // local-lvm is not online: VM 101's unused0 (no size in its config) cannot be sized.
+    const localLvm = lab.sim.state.storages.get('local-lvm');
+    if (!localLvm) throw new Error('the scenario has no storage local-lvm');
+    localLvm.online = false;
+    try {
+      const usage = await lab.call('quota:usage');
+      const freed = await lab.call('instance:resources', {
+        node: 'pve1',
+        type: 'lxc',
+        vmid: 200,
+        memoryMiB: 256,
+      });
+
+      expect(usage.unread.map((guest) => [guest.vmid, guest.reason])).toEqual([
+        [
+          101,
+          "the size of local-lvm:vm-101-disk-2 is not known (PVE could not complete GET /nodes/pve2/storage/local-lvm/content: storage 'local-lvm' is not online)",
+        ],
+      ]);
+      expect(freed.changed).toBe(true);
+    } finally {
+      localLvm.online = true;
+    }
+  });
+
+  it('leaves out a guest whose node is lost while its config is read (597)', async () => {
+    lab.sim.faults.statusOverride = {
+      status: 597,
+      message: 'Connection reset by peer',
+      method: 'GET',
+      path: '/nodes/pve2/qemu/101/config',
+    };
+
+    const usage = await lab.call('quota:usage');
+
+    expect(usage.unread).toEqual([unreadVm101]);
+  });
+
+  it('reads again at once after a reading that left guests out, so a node that is back counts', async () => {
+    nodeOf(lab, 'pve2').status = 'offline';
+    await lab.call('quota:usage');
+    nodeOf(lab, 'pve2').status = 'online';
+
+    // Within the 10 s a complete reading would be reused for pricing.
+    const changed = await lab.call('instance:resources', {
+      node: 'pve2',
+      type: 'qemu',
+      vmid: 101,
+      cores: 3,
+    });
+    const restored = await lab.call('instance:resources', {
+      node: 'pve2',
+      type: 'qemu',
+      vmid: 101,
+      cores: 4,
+    });
+
+    expect(changed.changed).toBe(true);
+    expect(restored.resources.cores).toBe(4);
   });
 
   it('does not count backups while a guest whose lock tells of a running backup is unread', async () => {

@@ -1,12 +1,10 @@
 import { renameSync, writeFileSync } from 'node:fs';
-import pLimit from 'p-limit';
-import { AppError, isAppError } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import type { Logger } from '../log/logger';
-import { isNodeNotReached } from '../pve/errors';
 import type { PveApi } from '../pve/api';
 import type { ClusterResource, GuestConfig } from '../pve/api-schemas';
 import { nodeConnections } from '../pve/tls';
-import { parseGuestVolumes } from '../pve/volumes';
+import { missingVolumeSizes, readGuests } from './guest-reading';
 import { SnapshotCache } from '../quota/snapshot-cache';
 import { computeUsage, type GuestForUsage, type Usage } from '../quota/usage';
 import {
@@ -55,7 +53,13 @@ export class QuotaService {
     private readonly log: Logger,
     options: QuotaServiceOptions = {},
   ) {
-    this.snapshots = new SnapshotCache(options.usageMaxAgeMs ?? 10_000, options.now ?? Date.now);
+    // A reading that left guests out is not reused: the next pricing asks again, so a node that is
+    // back is counted at once, not only once the reading has aged out.
+    this.snapshots = new SnapshotCache<UsageSnapshot>(
+      options.usageMaxAgeMs ?? 10_000,
+      options.now ?? Date.now,
+      (snapshot) => snapshot.usage.unread.length === 0,
+    );
     this.readConcurrency = options.readConcurrency ?? nodeConnections;
     if (!Number.isSafeInteger(this.readConcurrency) || this.readConcurrency < 1) {
       throw new RangeError(
@@ -180,111 +184,23 @@ export class QuotaService {
     return snapshot;
   }
 
-  /**
-   * Reads guests' configs with bounded concurrency. A guest whose node PVE cannot reach (the node
-   * is down) is returned among `unread` with the reason; any other failure fails the whole read.
-   */
-  private async readConfigs<T extends { resource: GuestResource }>(
-    api: PveApi,
-    items: readonly T[],
-  ): Promise<{ read: Array<T & { config: GuestConfig }>; unread: Array<T & { reason: string }> }> {
-    const limit = pLimit(this.readConcurrency);
-    const results = await Promise.all(
-      items.map((item) =>
-        limit(async () => {
-          const { node, type, vmid } = item.resource;
-          try {
-            return { ...item, config: await api.config(node, type, vmid) };
-          } catch (error) {
-            if (!isNodeNotReached(error)) throw error;
-            return { ...item, reason: `PVE cannot reach ${node}` };
-          }
-        }),
-      ),
-    );
-    const read: Array<T & { config: GuestConfig }> = [];
-    const unread: Array<T & { reason: string }> = [];
-    for (const result of results) {
-      if ('config' in result) read.push(result);
-      else unread.push(result);
-    }
-    return { read, unread };
-  }
-
-  /**
-   * Reads guests' configs and the sizes their volume strings leave out (missingVolumeSizes). A
-   * guest whose node PVE cannot reach, while its config is read or while a storage of its node
-   * is listed, is returned among `unread`: none of that node's guests is counted then, as if the
-   * node had been away from the start, rather than some of them without their sizes.
-   */
-  async readGuests<T extends { resource: GuestResource; node: string; type: 'qemu' | 'lxc' }>(
+  /** The guests' configs and missing volume sizes; see readGuests in guest-reading.ts. */
+  readGuests<T extends { resource: GuestResource; node: string; type: 'qemu' | 'lxc' }>(
     api: PveApi,
     items: readonly T[],
     options: { skipDenied?: boolean } = {},
-  ): Promise<{
-    read: Array<T & { config: GuestConfig }>;
-    unread: Array<T & { reason: string }>;
-    sizes: Map<string, number>;
-  }> {
-    const configs = await this.readConfigs(api, items);
-    const unreached = new Set<string>();
-    const sizes = await this.missingVolumeSizes(api, configs.read, { ...options, unreached });
-    const read: Array<T & { config: GuestConfig }> = [];
-    const unread = [...configs.unread];
-    for (const guest of configs.read) {
-      if (!unreached.has(guest.node)) read.push(guest);
-      else unread.push({ ...guest, reason: `PVE cannot reach ${guest.node}` });
-    }
-    return { read, unread, sizes };
+  ): ReturnType<typeof readGuests<T>> {
+    return readGuests(api, items, this.readConcurrency, options);
   }
 
-  /**
-   * Unused volumes often carry no `size=` in the config; their size comes from the storage's
-   * content listing, read once per node and storage that has such a volume. With `skipDenied`,
-   * a listing PVE does not allow is skipped, and its volumes are reported as of unknown size. A
-   * node PVE cannot reach is added to `unreached`: its guests' sizes are not all known.
-   */
-  async missingVolumeSizes(
+  /** Sizes the configs of `guests` leave out; see missingVolumeSizes in guest-reading.ts. */
+  missingVolumeSizes(
     api: PveApi,
-    guests: ReadonlyArray<{ node: string; type: 'qemu' | 'lxc'; config: GuestConfig }>,
-    options: { skipDenied?: boolean; unreached?: Set<string> } = {},
+    guests: Parameters<typeof missingVolumeSizes>[1],
+    options: Parameters<typeof missingVolumeSizes>[3] = {},
   ): Promise<Map<string, number>> {
-    const wanted = new Map<string, { node: string; storage: string }>();
-    for (const guest of guests) {
-      for (const volume of parseGuestVolumes(guest.type, guest.config).volumes) {
-        if (volume.sizeBytes !== null || volume.storage === null) continue;
-        if (volume.kind !== 'disk' && volume.kind !== 'unused') continue;
-        wanted.set(`${guest.node}/${volume.storage}`, {
-          node: guest.node,
-          storage: volume.storage,
-        });
-      }
-    }
-    const sizes = new Map<string, number>();
-    const limit = pLimit(this.readConcurrency);
-    await Promise.all(
-      [...wanted.values()].map(({ node, storage }) =>
-        limit(async () => {
-          let listing;
-          try {
-            listing = await api.storageContent(node, storage);
-          } catch (error) {
-            if (options.skipDenied === true && isAppError(error, 'PVE_PERMISSION')) return;
-            if (options.unreached !== undefined && isNodeNotReached(error)) {
-              options.unreached.add(node);
-              return;
-            }
-            throw error;
-          }
-          for (const item of listing) {
-            if (item.size !== undefined) sizes.set(item.volid, item.size);
-          }
-        }),
-      ),
-    );
-    return sizes;
+    return missingVolumeSizes(api, guests, this.readConcurrency, options);
   }
-
   private async read(api: PveApi, pendingLimits: Promise<UserLimits>): Promise<UsageSnapshot> {
     const [limits, rows] = await Promise.all([pendingLimits, api.guests()]);
     const owned = rows

@@ -155,6 +155,12 @@ describe('mapPveResponse', () => {
       /could not reach node pve1\. .*PVE said: No route to host/,
     ],
     [
+      'a node lost while its answer was read',
+      { status: 597, statusText: 'Connection reset by peer', method: 'GET' },
+      'PVE_UNREACHABLE',
+      /could not reach node pve1\. .*PVE said: Connection reset by peer/,
+    ],
+    [
       'a 595 about no node in particular',
       { status: 595, statusText: 'Connection refused', path: '/cluster/resources' },
       'PVE_UNREACHABLE',

@@ -25,13 +25,14 @@ export class TransportTimeoutError extends Error {
 }
 
 /**
- * Whether PVE answered that it could not reach the node a request was for: 595 from the node's
- * proxy (connection refused, no route), 596 from another node's (timed out). The node ProxDesk
- * talks to did answer; the one behind it is down or cut off.
+ * Whether PVE answered that it lost the node a request was for. PVE's proxy passes on its HTTP
+ * client's own statuses: 595 when it could not connect (refused, no route), 596 when sending the
+ * request or reading the answer's head failed (timed out), 597 when reading the body failed. The
+ * node ProxDesk talks to did answer; the one behind it is down or cut off.
  */
 export function isNodeNotReached(error: unknown): boolean {
   const status = isAppError(error) ? error.details?.status : undefined;
-  return status === 595 || status === 596;
+  return status === 595 || status === 596 || status === 597;
 }
 
 /** What mapPveResponse needs of an HTTP answer with a failure status. */
@@ -72,7 +73,7 @@ export function mapPveResponse(response: PveFailedResponse): AppError {
     return new AppError('PVE_VALIDATION', message, fields ? { status, fields } : { status });
   }
 
-  if (status === 595 || status === 596) {
+  if (status === 595 || status === 596 || status === 597) {
     // PVE's proxy forwards a request about a node to that node; these say it could not.
     const node = /^\/nodes\/([^/?]+)/.exec(response.path)?.[1];
     const target = node === undefined ? 'the node that holds this resource' : `node ${node}`;

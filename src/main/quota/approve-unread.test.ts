@@ -59,7 +59,7 @@ describe('approveChange with guests that could not be read', () => {
     expect(error.code).toBe('QUOTA_UNDEFINED');
     expect(error.message).toBe(
       'Your use of Cores cannot be known: guest 101 on pve2 could not be read (PVE cannot reach pve2). ' +
-        'Increases wait until PVE can reach pve2 again; freeing resources still goes through.',
+        'Increases wait until it can be read again; freeing resources still goes through.',
     );
   });
 

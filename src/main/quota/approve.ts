@@ -172,9 +172,10 @@ export function quotaRefusalError(decision: Decision): AppError {
   const labels = decision.unknown.map((entry) => entry.label).join(', ');
   const unread = decision.unknown.flatMap((entry) => entry.unread);
   const guests = [...new Map(unread.map((guest) => [guest.vmid, guest])).values()];
+  const them = guests.length === 1 ? 'it' : 'they';
   return new AppError(
     'QUOTA_UNDEFINED',
-    `Your use of ${labels} cannot be known: ${describeUnread(guests)}. Increases wait until PVE can reach ${[...new Set(guests.map((guest) => guest.node))].join(', ')} again; freeing resources still goes through.`,
+    `Your use of ${labels} cannot be known: ${describeUnread(guests)}. Increases wait until ${them} can be read again; freeing resources still goes through.`,
   );
 }
 

@@ -62,4 +62,21 @@ describe('SnapshotCache', () => {
     expect(() => new SnapshotCache(-1, () => 0)).toThrow(RangeError);
     expect(() => new SnapshotCache(Number.NaN, () => 0)).toThrow(RangeError);
   });
+
+  it('serves a value its keep test turns down to the callers sharing its read, then reads again', async () => {
+    const cache = new SnapshotCache<number>(
+      10_000,
+      () => 0,
+      (value) => value > 0,
+    );
+    let reads = 0;
+    const load = (): Promise<number> => Promise.resolve(reads++);
+
+    const [first, shared] = await Promise.all([cache.get('alice', load), cache.get('alice', load)]);
+    const next = await cache.get('alice', load);
+    const kept = await cache.get('alice', load);
+
+    expect([first, shared, next, kept]).toEqual([0, 0, 1, 1]);
+    expect(cache.has('alice')).toBe(true);
+  });
 });

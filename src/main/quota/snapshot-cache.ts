@@ -4,7 +4,9 @@
 //     reservations.ts), so a snapshot in the cache has been read after every released change;
 //   - a read that was running when `invalidate()` was called is not kept, because it may have
 //     started before the change was committed. Each read remembers the generation it started in.
-// Changes made around ProxDesk show up once the snapshot is older than `maxAgeMs`.
+// Changes made around ProxDesk show up once the snapshot is older than `maxAgeMs`. A value `keep`
+// turns down (a reading that could not read every guest) serves the callers that shared its read
+// and is then dropped, so the next one reads again.
 
 interface Entry<V> {
   generation: number;
@@ -20,6 +22,7 @@ export class SnapshotCache<V> {
   constructor(
     private readonly maxAgeMs: number,
     private readonly now: () => number,
+    private readonly keep: (value: V) => boolean = () => true,
   ) {
     if (!Number.isFinite(maxAgeMs) || maxAgeMs < 0) {
       throw new RangeError(`maxAgeMs must be a number >= 0, got ${maxAgeMs}`);
@@ -46,10 +49,13 @@ export class SnapshotCache<V> {
   refresh(key: string, load: () => Promise<V>): Promise<V> {
     const entry: Entry<V> = { generation: this.generation, takenAtMs: this.now(), value: load() };
     if (this.maxAgeMs > 0) this.entries.set(key, entry);
-    entry.value.catch(() => {
-      // A failed read is never reused.
+    const drop = (): void => {
       if (this.entries.get(key) === entry) this.entries.delete(key);
-    });
+    };
+    // A failed read is never reused, nor one `keep` turns down.
+    entry.value.then((value) => {
+      if (!this.keep(value)) drop();
+    }, drop);
     return entry.value;
   }
 

@@ -15,14 +15,14 @@ describe('countsUnread', () => {
 });
 
 describe('UnreadGuestsNotice', () => {
-  it('names the node and each guest left out, and says the use may be higher', () => {
+  it('names each guest left out and why, and says the use may be higher', () => {
     const html = renderToStaticMarkup(
       <UnreadGuestsNotice guests={[vm101]} whose="your" testId="unread" />,
     );
 
-    expect(html).toContain('PVE cannot reach pve2, so one guest of yours could not be read');
+    expect(html).toContain('One guest of yours could not be read and is not counted');
     expect(html).toContain('your use may be higher than shown');
-    expect(html).toContain('<li>VM 101 on pve2</li>');
+    expect(html).toContain('<li>VM 101 on pve2: PVE cannot reach pve2</li>');
   });
 
   it('shows nothing when every guest was read', () => {

@@ -17,14 +17,9 @@ export function countsUnread(resource: string, unread: readonly UnreadGuest[]): 
   return unread.some((guest) => guest.node === node);
 }
 
-/** The nodes the guests are on, once each, in the order met. */
-function nodesOf(guests: readonly UnreadGuest[]): string {
-  return [...new Set(guests.map((guest) => guest.node))].join(', ');
-}
-
 /**
- * Says which guests the figures leave out and what that means: what is shown is a lower bound,
- * so increases wait until PVE reaches the node again, while freeing resources still goes through.
+ * Says which guests the figures leave out, and why, and what that means: what is shown is a lower
+ * bound, so increases wait until they can be read again, while freeing resources still goes through.
  */
 export function UnreadGuestsNotice({
   guests,
@@ -38,20 +33,21 @@ export function UnreadGuestsNotice({
 }): ReactNode {
   if (guests.length === 0) return null;
   const one = guests.length === 1;
+  const counted = one
+    ? `One guest of ${whose === 'your' ? 'yours' : "this user's"} could not be read and is not counted`
+    : `${guests.length} guests of ${whose === 'your' ? 'yours' : "this user's"} could not be read and are not counted`;
   return (
     <Notice testId={testId} small>
       <p>
-        PVE cannot reach {nodesOf(guests)}, so {one ? 'one guest' : `${guests.length} guests`} of{' '}
-        {whose === 'your' ? 'yours' : "this user's"} could not be read and {one ? 'is' : 'are'} not
-        counted: {whose === 'your' ? 'your' : 'the'} use may be higher than shown.{' '}
+        {counted}: {whose === 'your' ? 'your' : 'the'} use may be higher than shown.{' '}
         {whose === 'your'
-          ? 'Changes that need more quota wait until the node is back; freeing resources still works.'
+          ? `Changes that need more quota wait until ${one ? 'it can' : 'they can'} be read; freeing resources still works.`
           : null}
       </p>
       <ul className="message-fields">
         {guests.map((guest) => (
           <li key={`${guest.type}/${guest.vmid}`}>
-            {guest.type === 'qemu' ? 'VM' : 'CT'} {guest.vmid} on {guest.node}
+            {guest.type === 'qemu' ? 'VM' : 'CT'} {guest.vmid} on {guest.node}: {guest.reason}
           </li>
         ))}
       </ul>
