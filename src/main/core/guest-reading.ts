@@ -39,6 +39,7 @@ function unsizedReason(
   guest: { node: string; type: 'qemu' | 'lxc'; config: GuestConfig },
   unlisted: ReadonlyMap<string, UnlistedStorage>,
 ): string | null {
+  if (unlisted.size === 0) return null;
   for (const { volume, storage } of unsizedVolumes(guest)) {
     const failed = unlisted.get(`${guest.node}/${storage}`);
     if (failed !== undefined) return `the size of ${volume} is not known (${failed.message})`;
