@@ -2,6 +2,7 @@ import { parseBackupVolid, type Backup } from '../../shared/backup-schemas';
 import type { PveApi } from '../pve/api';
 import type { BackupVolume, NodeStorage } from '../pve/api-schemas';
 import { isNodeNotReached } from '../pve/errors';
+import { nameUnread } from '../quota/usage';
 
 // Counting a user's backups. The policy's `backups.max` caps the backup volumes of all the guests
 // in the user's pools, on the backup storages of the nodes those guests run on. A shared storage
@@ -61,10 +62,8 @@ export function uncountedReason(
   const reasons: string[] = [];
   if (unread.length > 0) {
     // Their lock is in the config: a backup a lab job is making of them cannot be seen.
-    const guests = unread.map((guest) => `${guest.vmid} on ${guest.node}`).join(', ');
-    const noun = unread.length === 1 ? 'guest' : 'guests';
     reasons.push(
-      `${noun} ${guests} could not be read, so a backup being made of ${unread.length === 1 ? 'it' : 'them'} cannot be seen`,
+      `${nameUnread(unread)} could not be read, so a backup being made of ${unread.length === 1 ? 'it' : 'them'} cannot be seen`,
     );
   }
   if (reading.unreached.length > 0) {

@@ -5,7 +5,7 @@ import type { NodePciDevice, PciMapping } from '../pve/pci-listing-schemas';
 import { parsePropertyString } from '../pve/property-string';
 import { own, type ListLimit } from '../quota/limits';
 import { listItemsLeft, type ListUse } from '../quota/list-limits';
-import type { NodeUsage } from '../quota/usage';
+import { nameUnread, type NodeUsage } from '../quota/usage';
 
 // Which of a node's PCI devices and mappings the policy lets a user attach, and how many more of
 // each an attach on that node would be allowed: the least room under every entry that matches
@@ -70,10 +70,9 @@ function unavailableOn(
   // freeing quota room would not make such a mapping attachable here.
   if (!onNode) return { reason: 'not-on-node', message: `This mapping has no device on ${node}.` };
   if (left !== null && unread.length > 0) {
-    const guests = unread.map((guest) => `${guest.vmid} on ${guest.node}`).join(', ');
     return {
       reason: 'usage-unknown',
-      message: `How many are left is not known: ${unread.length === 1 ? 'guest' : 'guests'} ${guests} could not be read.`,
+      message: `How many are left is not known: ${nameUnread(unread)} could not be read.`,
     };
   }
   if (left !== 0) return null;

@@ -4,7 +4,7 @@ import { checkDelta, checkLimits, checkUsage, listResources, numericResources } 
 import { decisionItem, type DecisionItem } from './decision-item';
 import { own, type NumericLimit, type UserLimits } from './limits';
 import { listDecisionItems } from './list-limits';
-import type { UnreadGuest, Usage } from './usage';
+import { nameUnread, type UnreadGuest, type Usage } from './usage';
 
 // Approval: a pure function of (limits, usage, change). Increases must fit both the global and the
 // node's limit; a resource whose change is zero or negative always passes, even for a user who is
@@ -59,10 +59,8 @@ function unreadCountedBy(item: DecisionItem, unread: readonly UnreadGuest[], nod
 
 /** The guests' part of a reason: `guest 101 on pve2 could not be read (No route to host)`. */
 export function describeUnread(unread: readonly UnreadGuest[]): string {
-  const parts = unread.map((guest) => `${guest.vmid} on ${guest.node}`);
-  const noun = unread.length === 1 ? 'guest' : 'guests';
   const reasons = [...new Set(unread.map((guest) => guest.reason))].join('; ');
-  return `${noun} ${parts.join(', ')} could not be read (${reasons})`;
+  return `${nameUnread(unread)} could not be read (${reasons})`;
 }
 
 /** An item that would fit on what could be read, refused because unread guests count too. */

@@ -33,6 +33,12 @@ export interface UnreadGuest {
   reason: string;
 }
 
+/** Unread guests as a sentence names them: `guest 101 on pve2`, `guests 101 on pve2, 120 on pve1`. */
+export function nameUnread(unread: readonly { node: string; vmid: number }[]): string {
+  const noun = unread.length === 1 ? 'guest' : 'guests';
+  return `${noun} ${unread.map((guest) => `${guest.vmid} on ${guest.node}`).join(', ')}`;
+}
+
 /** Usage on one node. */
 export interface NodeUsage {
   cores: number;
