@@ -1,16 +1,18 @@
 // `npm run bench`: prints one line per figure, `name: value unit`. Each figure is measured, not
 // estimated: times with performance.now() around the real code path, request counts from what the
-// simulated cluster recorded (sim.requests). Not part of `npm test`; it takes about twenty seconds.
+// simulated cluster recorded (sim.requests). Not part of `npm test`; it takes about half a minute.
 //   quota.price.warm.10000   median of 200 pricings of one resize for a user with 10,000 guests,
 //                            through QuotaService.snapshot (warm) and priceChange, after 20 warm-ups
 //   quota.usage.cold.200.*   quota:usage with nothing cached, 200 guests, 20 ms injected per
 //                            request, each in a fresh session (new core, new TLS connections):
-//                            `wall` is the first of the process (it also pays for V8 compiling
-//                            the code path), `reused-connections` the same read again at once,
-//                            `warmed-process` the median of five taken after three warm-up ones;
-//                            the simulator runs in a worker thread so that its CPU time is not
-//                            charged to the client, as a real node's is not, and has served
-//                            the same reads to a client in its own thread before the first
+//                            `wall` the median of five after three warm-up sessions,
+//                            `reused-connections` the same read again at once on the connections
+//                            it opened, `first-of-process` the first session (it also pays for V8
+//                            compiling the code path), `bare-client-first` the same requests made
+//                            by bare-client.ts, undici alone in a worker thread of its own; the
+//                            simulator runs in a worker thread so that its CPU time is not
+//                            charged to the client, as a real node's is not, and has served the
+//                            same reads to a client in its own thread before the first
 //   ops.requests.<channel>   requests of one call of each mutating channel, start to end, signed
 //                            in afresh as alice with no usage cached (usageMaxAgeMs 0)
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +34,7 @@ import {
   type SimOptions,
 } from '../test/pve-sim';
 import { benchPolicy, benchUser, inMemoryApi } from './scenarios';
+import type { BareClientData, BareClientReply } from './bare-client';
 import type { SimWorkerData, SimWorkerReply, SimWorkerRequest } from './sim-worker';
 
 /**
@@ -48,6 +51,9 @@ const simulatorWarmUpReads = 3;
 
 /** Fresh sessions whose median is the cold usage figure. */
 const measuredSessions = 5;
+
+/** Where every bench worker thread starts (it registers the TypeScript loader). */
+const workerEntry = new URL('./worker-entry.mjs', import.meta.url);
 
 const demoPolicyFile = join(import.meta.dirname, '../resources/demo/policy.json');
 
@@ -150,8 +156,13 @@ class WorkerSim {
   ) {}
 
   static async start(guests: number, latencyMs: number): Promise<WorkerSim> {
-    const workerData: SimWorkerData = { guests, latencyMs, warmUpReads: simulatorWarmUpReads };
-    const worker = new Worker(new URL('./sim-worker-entry.mjs', import.meta.url), { workerData });
+    const workerData: SimWorkerData = {
+      module: './sim-worker.ts',
+      guests,
+      latencyMs,
+      warmUpReads: simulatorWarmUpReads,
+    };
+    const worker = new Worker(workerEntry, { workerData });
     const started = await WorkerSim.next(worker, 'started');
     return new WorkerSim(worker, started.url, started.fingerprint);
   }
@@ -183,6 +194,32 @@ class WorkerSim {
     this.worker.postMessage({ type: 'close' } satisfies SimWorkerRequest);
     await closed;
     await this.worker.terminate();
+  }
+}
+
+/**
+ * The first reading of a bare undici client (bare-client.ts) in an isolate of its own: the same
+ * requests as a usage computation, with none of ProxDesk's code, against a simulator of its own
+ * started and warmed exactly as the one ProxDesk's sessions read from.
+ */
+async function bareClientFirstRead(count: number, latencyMs: number): Promise<BareClientReply> {
+  const sim = await WorkerSim.start(count, latencyMs);
+  const workerData: BareClientData = {
+    module: './bare-client.ts',
+    url: sim.url,
+    userid: benchUser.userid,
+    password: benchUser.password,
+    pool: benchUser.pool,
+  };
+  const worker = new Worker(workerEntry, { workerData });
+  try {
+    return await new Promise<BareClientReply>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  } finally {
+    await worker.terminate();
+    await sim.close();
   }
 }
 
@@ -326,32 +363,38 @@ function backupVolid(answer: unknown): string {
 async function main(): Promise<void> {
   const started = performance.now();
   const latencyMs = 20;
-  // The first session is what a user who has just started ProxDesk gets: its reading also pays
-  // for V8 compiling the HTTP, TLS and usage code, so it is the headline. The median of fresh
-  // sessions after warm-up ones is the same reading in a ProxDesk that has been running a while.
+  // A cold reading is one with nothing cached: a new session (new core, new TLS connections) and
+  // no usage read before. Its figure is the median of fresh sessions in a process that has run a
+  // few before, as any benchmark of a code path lets the JIT warm up first. The first session of
+  // the process also pays for V8 compiling the HTTP, TLS and usage code, so it is printed apart,
+  // beside the first reading of a bare undici client, which pays the same for undici alone.
   const reads = await coldUsage(200, latencyMs, 1 + warmUpSessions + measuredSessions);
+  // After ProxDesk's sessions, so that starting its worker does not disturb their first reading.
+  const bare = await bareClientFirstRead(200, latencyMs);
   const [first] = reads;
-  if (first === undefined) throw new Error('no cold read was measured');
-  if (reads.some((read) => read.requests !== first.requests)) {
+  if (first === undefined || bare === undefined) throw new Error('no cold read was measured');
+  if (reads.some((read) => read.requests !== first.requests) || bare.requests !== first.requests) {
     throw new Error(
-      `the cold reads sent different numbers of requests: ${reads.map((r) => r.requests).join(', ')}`,
+      `the cold reads sent different numbers of requests: ${reads.map((r) => r.requests).join(', ')}` +
+        ` (bare client ${bare.requests})`,
     );
   }
-  const warmed = reads.slice(1 + warmUpSessions);
-  const warmedWallMs = median(warmed.map((read) => read.wallMs));
+  const measured = reads.slice(1 + warmUpSessions);
+  const coldWallMs = median(measured.map((read) => read.wallMs));
+  const reusedWallMs = median(measured.map((read) => read.reusedWallMs));
   // Pricing over 10,000 guests runs the usage code a great deal, so it comes after the cold reads.
   line('quota.price.warm.10000', await warmPricing(10_000), 'ms');
   line('quota.usage.cold.200.requests', first.requests, 'requests');
-  line('quota.usage.cold.200.wall', first.wallMs, 'ms');
-  line('quota.usage.cold.200.round-trips', first.wallMs / latencyMs, 'round-trips');
-  line('quota.usage.cold.200.reused-connections.wall', first.reusedWallMs, 'ms');
-  line(
-    'quota.usage.cold.200.reused-connections.round-trips',
-    first.reusedWallMs / latencyMs,
-    'round-trips',
-  );
-  line('quota.usage.cold.200.warmed-process.wall', warmedWallMs, 'ms');
-  line('quota.usage.cold.200.warmed-process.round-trips', warmedWallMs / latencyMs, 'round-trips');
+  const timed: Array<[string, number]> = [
+    ['quota.usage.cold.200', coldWallMs],
+    ['quota.usage.cold.200.reused-connections', reusedWallMs],
+    ['quota.usage.cold.200.first-of-process', first.wallMs],
+    ['quota.usage.cold.200.bare-client-first', bare.wallMs],
+  ];
+  for (const [name, wallMs] of timed) {
+    line(`${name}.wall`, wallMs, 'ms');
+    line(`${name}.round-trips`, wallMs / latencyMs, 'round-trips');
+  }
   const [sequential] = await coldUsage(200, latencyMs, 1, 1);
   if (sequential === undefined) throw new Error('no sequential read was measured');
   line('quota.usage.cold.200.sequential.wall', sequential.wallMs, 'ms');

@@ -18,6 +18,8 @@ export type SimWorkerReply =
 
 /** What the parent starts the worker with. */
 export interface SimWorkerData {
+  /** This module, for worker-entry.mjs to load. */
+  module: './sim-worker.ts';
   guests: number;
   latencyMs: number;
   /** Times the bench user's guest list and every config are read before the worker reports. */
