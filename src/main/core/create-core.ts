@@ -45,7 +45,7 @@ import { QuotaService } from './quota-service';
 import { SessionManager } from './session';
 import { BackgroundTasks } from './tracked-task';
 import { resumeAfterSignIn } from './background-tasks';
-import { describeInputIssues } from './input-issues';
+import { describeInputIssues, nonPlainInputIssue } from './input-issues';
 import { WriteLedger } from '../pve/write-ledger';
 import { sessionEndedError } from './session-resume';
 import { withInputFieldNames } from './pve-field-names';
@@ -199,6 +199,17 @@ export function createCore(options: CoreOptions): Core {
   ): Promise<Envelope<ChannelOutput<C>>> {
     if (!isChannelName(channel)) {
       return { ok: false, error: { code: 'INVALID_INPUT', message: 'Unknown channel.' } };
+    }
+    const notPlain = nonPlainInputIssue(input);
+    if (notPlain !== null) {
+      return {
+        ok: false,
+        error: {
+          code: 'INVALID_INPUT',
+          message: `Invalid input. ${notPlain.path}: ${notPlain.message}`,
+          details: { fields: { [notPlain.path]: notPlain.message } },
+        },
+      };
     }
     const parsed = channels[channel].input.safeParse(input);
     if (!parsed.success) {

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { nonPlainInputIssue } from './input-issues';
+
+describe('nonPlainInputIssue', () => {
+  it('passes no input, plain objects, arrays and primitives at any depth', () => {
+    expect(nonPlainInputIssue(undefined)).toBeNull();
+    expect(nonPlainInputIssue({})).toBeNull();
+    expect(nonPlainInputIssue(Object.create(null))).toBeNull();
+    expect(
+      nonPlainInputIssue({ node: 'pve1', vmid: 100, disk: { sizeGiB: 1 }, keys: ['a', { b: 1 }] }),
+    ).toBeNull();
+  });
+
+  it('names the field that holds a Map, Set, Date, typed array or class instance', () => {
+    const message = 'Expected plain fields, not a Map, Set, Date or other object.';
+    expect(nonPlainInputIssue(new Map())).toEqual({ path: 'input', message });
+    expect(nonPlainInputIssue(new Date(0))).toEqual({ path: 'input', message });
+    expect(nonPlainInputIssue({ disk: new Set() })).toEqual({ path: 'disk', message });
+    expect(nonPlainInputIssue({ disk: { storage: new Uint8Array(2) } })).toEqual({
+      path: 'disk.storage',
+      message,
+    });
+    expect(nonPlainInputIssue({ keys: ['net0', new Date(0)] })).toEqual({
+      path: 'keys.1',
+      message,
+    });
+    class Disk {
+      sizeGiB = 1;
+    }
+    expect(nonPlainInputIssue({ disk: new Disk() })).toEqual({ path: 'disk', message });
+  });
+
+  it('refuses a cyclic input instead of walking it forever', () => {
+    const cyclic: Record<string, unknown> = { node: 'pve1' };
+    cyclic.self = cyclic;
+    expect(nonPlainInputIssue(cyclic)).toEqual({
+      path: 'input',
+      message: 'The input is too large or refers to itself.',
+    });
+  });
+
+  it('takes an object shared by two fields, which a structured clone keeps shared', () => {
+    const shared = { sizeGiB: 1 };
+    expect(nonPlainInputIssue({ a: shared, b: shared })).toBeNull();
+  });
+
+  it('walks a very deep input without overflowing the stack', () => {
+    let deep: Record<string, unknown> = {};
+    for (let level = 0; level < 100_000; level += 1) deep = { next: deep };
+    expect(nonPlainInputIssue(deep)).toEqual({
+      path: 'input',
+      message: 'The input is too large or refers to itself.',
+    });
+  });
+});
