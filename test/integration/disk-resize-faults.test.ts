@@ -14,7 +14,7 @@ describe('disk:resize when PVE fails after accepting the resize', () => {
   beforeEach(async () => {
     lab = await startLab(
       { taskDurationMs: 800 },
-      { requestTimeoutMs: 2_000, taskDeadlineMs: 8_000 },
+      { requestTimeoutMs: 2_000, taskDeadlineMs: 8_000, taskContactLostGraceMs: 1_000 },
     );
     await lab.signIn();
   });
@@ -42,12 +42,28 @@ describe('disk:resize when PVE fails after accepting the resize', () => {
     );
   });
 
-  it('keeps the quota reserved when the task status cannot be read (596 from the proxy)', async () => {
+  it('reports the resize done when one poll of its task status is answered 596 by the proxy', async () => {
     lab.sim.faults.statusOverride = {
       status: 596,
       message: 'Connection timed out',
       path: /\/tasks\/.*\/status$/,
       remaining: 1,
+    };
+
+    await lab.call('disk:resize', resizeA);
+
+    expect(lab.sim.faults.statusOverride).toBeUndefined();
+    expect(lab.sim.state.instances.get(101)?.config.virtio0).toBe('tank:vm-101-disk-0,size=94G');
+    const statusPolls = lab.sim.requests.filter((request) => request.path.endsWith('/status'));
+    expect(statusPolls.map((request) => request.status)).toContain(596);
+    expect(statusPolls.at(-1)?.status).toBe(200);
+  });
+
+  it('keeps the quota reserved when the task status cannot be read for longer than the grace', async () => {
+    lab.sim.faults.statusOverride = {
+      status: 596,
+      message: 'Connection timed out',
+      path: /\/tasks\/.*\/status$/,
     };
 
     const lost = await lab.fail('disk:resize', resizeA);
@@ -58,6 +74,7 @@ describe('disk:resize when PVE fails after accepting the resize', () => {
       details: { upid: expect.stringMatching(/^UPID:pve2:/) as unknown },
     });
     expect(second.code).toBe('QUOTA_EXCEEDED');
+    lab.sim.faults.statusOverride = undefined;
   });
 
   it('reports a finished resize as done even when reading the config back fails', async () => {

@@ -183,6 +183,9 @@ export class BackgroundTasks {
         await followTask(api, task.upid, {
           deadlineMs: task.holdUntil - deps.now(),
           maxIntervalMs: 10_000,
+          // This loop is the retry: a poll that does not get through ends the follow, and the
+          // loop asks again after its pause, for as long as the hold lasts.
+          contactLostGraceMs: 0,
           now: deps.now,
           signal,
           onProgress: (progress) => {

@@ -37,6 +37,8 @@ export interface CoreContext {
     defaultClusterUrl: string | null;
     taskDeadlineMs: number;
     taskPollMinMs: number;
+    /** How long a task's polls may fail for want of contact before its outcome is unknown. */
+    taskContactLostGraceMs: number;
     probeTimeoutMs: number;
   };
 }

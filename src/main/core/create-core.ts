@@ -74,6 +74,11 @@ export interface CoreOptions {
   probeTimeoutMs?: number;
   taskDeadlineMs?: number;
   taskPollMinMs?: number;
+  /**
+   * How long a task's status polls may fail because PVE cannot be reached before the change is
+   * reported as of unknown outcome (default 10 s).
+   */
+  taskContactLostGraceMs?: number;
   /** How long a user's usage snapshot is reused for pricing (default 10 s; 0 reads every time). */
   usageMaxAgeMs?: number;
   /** Guest configs read at once while computing usage (default: the node's socket count). */
@@ -189,6 +194,7 @@ export function createCore(options: CoreOptions): Core {
       defaultClusterUrl: options.defaultClusterUrl ?? null,
       taskDeadlineMs: options.taskDeadlineMs ?? 10 * 60_000,
       taskPollMinMs: options.taskPollMinMs ?? 250,
+      taskContactLostGraceMs: options.taskContactLostGraceMs ?? 10_000,
       probeTimeoutMs: options.probeTimeoutMs ?? 10_000,
     },
   };

@@ -74,7 +74,7 @@ function harness(api: PveApi, deadlineMs = 2_000): Harness {
     emit: (event: string, payload: { reason?: string }) => {
       if (event === 'cluster:changed') emitted.push(payload.reason ?? '');
     },
-    settings: { taskDeadlineMs: deadlineMs, taskPollMinMs: 5 },
+    settings: { taskDeadlineMs: deadlineMs, taskPollMinMs: 5, taskContactLostGraceMs: 0 },
   } as unknown as CoreContext;
   return { context, book, emitted };
 }

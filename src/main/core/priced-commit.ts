@@ -85,6 +85,7 @@ export function trackedTaskContext(
     background: context.background,
     deadlineMs: context.settings.taskDeadlineMs,
     pollMinMs: context.settings.taskPollMinMs,
+    contactLostGraceMs: context.settings.taskContactLostGraceMs,
     onProgress: (progress) => context.emit('task:progress', progress),
     release,
   };

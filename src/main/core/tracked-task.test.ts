@@ -51,6 +51,8 @@ function contextWith(
     background: new BackgroundTasks(),
     deadlineMs: 2_000,
     pollMinMs: 5,
+    // Most cases here are about what happens once contact is lost; one below gives it a grace.
+    contactLostGraceMs: 0,
     onProgress: () => undefined,
     ...overrides,
     release,
@@ -105,6 +107,17 @@ describe('runTrackedTask', () => {
     expect(error).toMatchObject({ code: 'OUTCOME_UNKNOWN', details: { upid } });
     expect(context.release).not.toHaveBeenCalled();
     await vi.waitFor(() => expect(context.release).toHaveBeenCalledTimes(1), { timeout: 8_000 });
+  });
+
+  it('rides out a poll that did not get through and reports the change done', async () => {
+    const api = scriptedApi(['running', lostContact, 'running', 'stopped']);
+    const context = contextWith(api, { contactLostGraceMs: 1_000 });
+
+    const outcome = await runTrackedTask('resize scsi0', async () => upid, context);
+
+    expect(outcome).toEqual({ upid, status: 'ok', exitStatus: 'OK' });
+    expect(statusPolls(api)).toBe(4);
+    expect(context.release).toHaveBeenCalledTimes(1);
   });
 
   it('keeps the reservation of a task PVE still reports running after the hold, until it stops', async () => {

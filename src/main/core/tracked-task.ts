@@ -31,6 +31,8 @@ export interface TrackedTaskContext {
   background: BackgroundTasks;
   deadlineMs: number;
   pollMinMs: number;
+  /** See FollowOptions.contactLostGraceMs. */
+  contactLostGraceMs: number;
   onProgress: (progress: TaskProgress) => void;
   /** Releases the reservation (and drops any cached usage first). Called exactly once. */
   release: () => void;
@@ -115,6 +117,7 @@ export async function runTrackedTask(
     outcome = await followTask(context.api, upid, {
       deadlineMs: context.deadlineMs,
       minIntervalMs: context.pollMinMs,
+      contactLostGraceMs: context.contactLostGraceMs,
       now: context.now,
       signal,
       onProgress: (progress) => {

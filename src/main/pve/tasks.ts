@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors';
+import { AppError, isAppError } from '../../shared/errors';
 import type { TaskOutcome } from '../../shared/contract';
 import type { PveApi } from './api';
 
@@ -23,6 +23,21 @@ export interface FollowOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Stops following (with an AbortError) when aborted, e.g. on sign-out. */
   signal?: AbortSignal;
+  /**
+   * How long polls may keep failing for want of contact (the node PVE forwards to is briefly
+   * unreachable, a connection drops) before following gives up with the last error.
+   */
+  contactLostGraceMs?: number;
+}
+
+/**
+ * Errors that say the poll did not get through, not that the task or the session is in trouble.
+ * Asking a task's status again is harmless, and the task runs on whether or not anyone asks.
+ */
+const contactLostCodes = new Set(['PVE_UNREACHABLE', 'PVE_TIMEOUT', 'CLUSTER_UNREACHABLE']);
+
+function isContactLost(error: unknown): boolean {
+  return isAppError(error) && contactLostCodes.has(error.code);
 }
 
 const defaultSleep = (ms: number): Promise<void> =>
@@ -60,10 +75,26 @@ export async function followTask(
   const maxInterval = options.maxIntervalMs ?? 2_000;
   let nextLine = 0;
 
+  const graceMs = options.contactLostGraceMs ?? 10_000;
+  // When the current run of polls that did not get through began, if one is going on.
+  let lostSince: number | null = null;
+
   for (;;) {
     options.signal?.throwIfAborted();
-    const status = await api.taskStatus(node, upid);
-    const log = await api.taskLog(node, upid, nextLine);
+    let status: Awaited<ReturnType<PveApi['taskStatus']>>;
+    let log: Awaited<ReturnType<PveApi['taskLog']>>;
+    try {
+      status = await api.taskStatus(node, upid);
+      log = await api.taskLog(node, upid, nextLine);
+      lostSince = null;
+    } catch (error) {
+      if (!isContactLost(error)) throw error;
+      lostSince ??= now();
+      if (now() - lostSince >= graceMs || now() + interval > deadline) throw error;
+      await sleep(interval);
+      interval = Math.min(maxInterval, Math.round(interval * 1.5));
+      continue;
+    }
     // PVE numbers log lines from 1 and answers `start` as the 0-based line to begin with.
     const fresh = log.filter((line) => line.n > nextLine && line.t !== 'no content');
     if (fresh.length > 0) nextLine = Math.max(...fresh.map((line) => line.n));

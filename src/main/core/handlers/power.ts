@@ -37,6 +37,7 @@ export const powerHandlers: HandlerGroup<'instance:power'> = {
       const outcome = await followTask(api, upid, {
         deadlineMs: settings.taskDeadlineMs,
         minIntervalMs: settings.taskPollMinMs,
+        contactLostGraceMs: settings.taskContactLostGraceMs,
         now: context.now,
         onProgress: (progress) => emit('task:progress', progress),
       });
