@@ -6,7 +6,6 @@ import { clearUserData, connectBridgeEvents } from './bridge-events';
 import { ErrorMessage } from './components/error-message';
 import { Loading } from './components/spinner';
 import { restoreNotice } from './features/session/restore-notice';
-import { RestoreRetry } from './features/session/restore-retry';
 import { resumeGate } from './features/session/resume-gate';
 import { signOutMutationKey } from './features/session/session-mutations';
 import { sessionKeys, sessionStatusQuery } from './features/session/session-queries';
@@ -170,7 +169,7 @@ export function App(): ReactNode {
         key={restoreFailed.clusterUrl}
         clusterUrl={restoreFailed.clusterUrl}
         notice={restoreNotice(restoreFailed)}
-        noticeAction={restoreFailed.stillKept === true ? <RestoreRetry /> : null}
+        keptSignInRetry={restoreFailed.stillKept === true}
         onChangeCluster={() => setFlow({ step: 'connect', lastUrl: restoreFailed.clusterUrl })}
       />
     );

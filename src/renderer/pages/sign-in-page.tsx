@@ -3,16 +3,22 @@ import type { ReactNode } from 'react';
 import { AuthLayout } from '../components/auth-layout';
 import { Notice } from '../components/notice';
 import { realmsQuery } from '../features/cluster/cluster-queries';
+import { RestoreRetry } from '../features/session/restore-retry';
+import { useRetryRestore } from '../features/session/session-mutations';
 import { SignInForm } from '../features/session/sign-in-form';
-import { SignInOptionsStatus } from '../features/session/sign-in-options-status';
+import {
+  SignInOptionsMessage,
+  useSignInOptionsLookup,
+} from '../features/session/sign-in-options-status';
+import { signInRetryControls } from '../features/session/sign-in-retry-controls';
 
 /** Props of the second step. */
 export interface SignInPageProps {
   clusterUrl: string;
   /** Shown above the form, e.g. after the session ended. */
   notice: string | null;
-  /** Shown after the notice, e.g. a button that tries a kept sign-in again. */
-  noticeAction?: ReactNode;
+  /** The notice offers to try again a kept sign-in the start could not restore (cluster away). */
+  keptSignInRetry?: boolean;
   onChangeCluster: () => void;
 }
 
@@ -20,11 +26,19 @@ export interface SignInPageProps {
 export function SignInPage({
   clusterUrl,
   notice,
-  noticeAction = null,
+  keptSignInRetry = false,
   onChangeCluster,
 }: SignInPageProps): ReactNode {
   const realms = useQuery(realmsQuery(clusterUrl));
   const host = new URL(clusterUrl).host;
+  const lookup = useSignInOptionsLookup(realms, clusterUrl, host);
+  const restore = useRetryRestore();
+  // Both usually fail because the cluster is away: one Try again then tries both.
+  const controls = signInRetryControls({
+    keptSignInRetry: keptSignInRetry && notice !== null,
+    restoring: restore.isPending,
+    options: lookup.view.kind,
+  });
 
   return (
     <AuthLayout
@@ -45,10 +59,22 @@ export function SignInPage({
       {notice !== null ? (
         <Notice testId="sign-in-notice">
           {notice}
-          {noticeAction === null ? null : <> {noticeAction}</>}
+          {controls.restoreRetry ? (
+            <>
+              {' '}
+              <RestoreRetry
+                retry={restore}
+                alsoRun={controls.restoreAsksOptions ? lookup.askAgain : undefined}
+              />
+            </>
+          ) : null}
         </Notice>
       ) : null}
-      <SignInOptionsStatus realms={realms} clusterUrl={clusterUrl} host={host} />
+      <SignInOptionsMessage
+        lookup={lookup}
+        retry={controls.optionsRetry}
+        note={controls.optionsNote}
+      />
       {realms.data ? <SignInForm clusterUrl={clusterUrl} realms={realms.data} /> : null}
     </AuthLayout>
   );

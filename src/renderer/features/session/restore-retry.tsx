@@ -1,10 +1,18 @@
+import type { UseMutationResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import type { SessionStatus } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/error-message';
-import { useRetryRestore } from './session-mutations';
+
+/** Props of the kept sign-in's Try again. */
+export interface RestoreRetryProps {
+  /** The page's retry of the kept sign-in (useRetryRestore), so the page can see it run. */
+  retry: UseMutationResult<SessionStatus, Error, void>;
+  /** Also run on each press, e.g. asking the cluster for its sign-in options again. */
+  alsoRun?: () => void;
+}
 
 /** The "Try again" of a kept sign-in the start could not restore because the cluster was away. */
-export function RestoreRetry(): ReactNode {
-  const retry = useRetryRestore();
+export function RestoreRetry({ retry, alsoRun }: RestoreRetryProps): ReactNode {
   return (
     <>
       <button
@@ -12,7 +20,10 @@ export function RestoreRetry(): ReactNode {
         className="link-button"
         data-testid="restore-retry"
         disabled={retry.isPending}
-        onClick={() => retry.mutate()}
+        onClick={() => {
+          alsoRun?.();
+          retry.mutate();
+        }}
       >
         {retry.isPending ? 'Trying…' : 'Try again'}
       </button>
