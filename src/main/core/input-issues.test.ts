@@ -39,6 +39,13 @@ describe('nonPlainInputIssue', () => {
     });
   });
 
+  it('refuses a huge or vastly sparse array without listing it', () => {
+    const tooLarge = { path: 'input', message: 'The input is too large or refers to itself.' };
+    expect(nonPlainInputIssue({ keys: new Array<number>(200_000).fill(1) })).toEqual(tooLarge);
+    expect(nonPlainInputIssue({ keys: new Array(2 ** 31) })).toEqual(tooLarge);
+    expect(nonPlainInputIssue({ keys: new Array<number>(500).fill(1) })).toBeNull();
+  });
+
   it('takes an object shared by two fields, which a structured clone keeps shared', () => {
     const shared = { sizeGiB: 1 };
     expect(nonPlainInputIssue({ a: shared, b: shared })).toBeNull();

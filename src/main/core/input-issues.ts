@@ -10,8 +10,10 @@ export function describeInputIssues(issues: readonly z.core.$ZodIssue[]): Record
   return fields;
 }
 
-/** Objects visited before an input is refused as too large; real inputs have a few dozen. */
-const maxInputObjects = 10_000;
+/** Values looked at before an input is refused as too large; real inputs have a few dozen. */
+const maxInputValues = 100_000;
+
+const tooLarge = { path: 'input', message: 'The input is too large or refers to itself.' };
 
 function isPlainObject(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);
@@ -23,23 +25,23 @@ function isPlainObject(value: object): boolean {
  * structured clones, which can carry a Map, a Set, a Date or a typed array where the contract
  * expects a plain object; an object schema whose fields are all optional would take one of
  * those as an empty object, so every channel's input is checked for them before its schema.
- * Inputs are walked without recursion and with a bound, since a clone may be deep or cyclic.
+ * Inputs are walked without recursion and within a budget of values, since a clone may be deep,
+ * huge or cyclic (a cycle never ends, so it runs out of budget too).
  */
 export function nonPlainInputIssue(input: unknown): { path: string; message: string } | null {
   if (input === undefined) return null;
   const pending: Array<{ value: unknown; path: string }> = [{ value: input, path: 'input' }];
-  let visited = 0;
+  let budget = maxInputValues;
   while (pending.length > 0) {
     const { value, path } = pending.pop() as { value: unknown; path: string };
     if (typeof value !== 'object' || value === null) continue;
-    // A cyclic input never ends, so it meets this bound too.
-    visited += 1;
-    if (visited > maxInputObjects) {
-      return { path: 'input', message: 'The input is too large or refers to itself.' };
-    }
     if (!Array.isArray(value) && !isPlainObject(value)) {
       return { path, message: 'Expected plain fields, not a Map, Set, Date or other object.' };
     }
+    // An array's length is checked before its items are listed: a sparse one can be vast.
+    const size = Array.isArray(value) ? value.length : Object.keys(value).length;
+    budget -= size + 1;
+    if (budget < 0) return tooLarge;
     for (const [key, item] of Object.entries(value)) {
       pending.push({ value: item, path: path === 'input' ? key : `${path}.${key}` });
     }
