@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backupCreateInputSchema } from './backup-schemas';
+import { backupCountSchema, backupCreateInputSchema } from './backup-schemas';
 import { diskCreateInputSchema } from './disk-create-schemas';
 import { diskMoveInputSchema } from './disk-move-schemas';
 import { diskAttachInputSchema } from './disk-slot-schemas';
@@ -144,7 +144,12 @@ export const adminUserSchema = z.object({
   visibility: z.enum(['visible', 'hidden']),
   hiddenPools: z.array(z.string()),
   resources: z.array(usageRowSchema),
-  /** The resources whose use is above the limit. */
+  /**
+   * Set when the policy limits the user's backups: counted as `backup:count` counts them, or not
+   * known with the reason (for one, that your account may not be shown them).
+   */
+  backups: backupCountSchema.optional(),
+  /** The resources whose use is above the limit (`backups` when the backup count is). */
   overQuota: z.array(z.string()),
   problems: z.array(z.object({ vmid: z.number(), key: z.string(), reason: z.string() })),
   unread: z.array(unreadGuestSchema),

@@ -1,4 +1,4 @@
-import { parseBackupVolid, type Backup } from '../../shared/backup-schemas';
+import { parseBackupVolid, type Backup, type BackupCount } from '../../shared/backup-schemas';
 import type { PveApi } from '../pve/api';
 import type { BackupVolume, NodeStorage } from '../pve/api-schemas';
 import { isNodeNotReached } from '../pve/errors';
@@ -123,24 +123,29 @@ export function ownedBackups(
   return found;
 }
 
+/** The backup storages of several nodes and what each listing held, read once for many readings. */
+export interface BackupCensus {
+  /** The enabled backup storages of each node that listed them, active or not. */
+  offered: ReadonlyMap<string, readonly NodeStorage[]>;
+  /** Nodes PVE could not reach when their storages were asked for. */
+  unreached: ReadonlySet<string>;
+  /** Each listing by its key (the storage id of a shared one, node and id of a local one). */
+  listed: ReadonlyMap<string, { node: string; volumes: readonly BackupVolume[] | undefined }>;
+}
+
+/** Where a storage's volumes are kept in a census: a shared storage's are the same everywhere. */
+function listingKey(entry: BackupStorageOnNode): string {
+  return entry.shared ? entry.storage : `${entry.node}\u0000${entry.storage}`;
+}
+
 /**
- * Lists every backup storage of the given nodes and the backup volumes on them, in parallel: a
- * shared storage on the first node (by name) that offers it, a local one on every node.
+ * The storages a reading of `perNode` lists, and those it cannot: a shared storage on the first
+ * node (by name) where it is active, a local one on every node.
  */
-export async function readBackups(api: PveApi, nodes: readonly string[]): Promise<BackupReading> {
-  const sorted = [...new Set(nodes)].sort();
-  const unreached = new Set<string>();
-  const listed = await Promise.all(
-    sorted.map(async (node) => {
-      const rows = await unlessNotReached(() => api.nodeStorages(node, 'backup'));
-      if (rows === undefined) unreached.add(node);
-      return [node, (rows ?? []).filter(holdsBackups)] as const;
-    }),
-  );
-  const perNode = listed.filter(([node]) => !unreached.has(node));
-  const storages = new Map(
-    perNode.map(([node, rows]) => [node, rows.filter((row) => row.active !== false)] as const),
-  );
+function planListings(perNode: ReadonlyArray<readonly [string, readonly NodeStorage[]]>): {
+  wanted: BackupStorageOnNode[];
+  inactive: BackupStorageOnNode[];
+} {
   const sharedSeen = new Set<string>();
   const wanted: BackupStorageOnNode[] = [];
   const inactive: BackupStorageOnNode[] = [];
@@ -157,16 +162,81 @@ export async function readBackups(api: PveApi, nodes: readonly string[]): Promis
       }
     }
   }
-  const read = await Promise.all(
-    wanted.map(async (entry) => {
-      const volumes = await unlessNotReached(() => api.backupVolumes(entry.node, entry.storage));
-      // The node went away after it listed its storages.
-      if (volumes === undefined) unreached.add(entry.node);
-      return { ...entry, volumes: volumes ?? [] };
+  return { wanted, inactive };
+}
+
+/**
+ * Lists every backup storage of the given nodes and the backup volumes on them, in parallel, each
+ * storage of each node at most once (a shared one once in all), so that many users' readings can
+ * be taken from it (readingOf) without asking PVE again.
+ */
+export async function takeBackupCensus(
+  api: PveApi,
+  nodes: readonly string[],
+): Promise<BackupCensus> {
+  const sorted = [...new Set(nodes)].sort();
+  const unreached = new Set<string>();
+  const offered = new Map<string, readonly NodeStorage[]>();
+  await Promise.all(
+    sorted.map(async (node) => {
+      const rows = await unlessNotReached(() => api.nodeStorages(node, 'backup'));
+      if (rows === undefined) unreached.add(node);
+      else offered.set(node, rows.filter(holdsBackups));
     }),
   );
+  const perNode = sorted.flatMap((node) => {
+    const rows = offered.get(node);
+    return rows === undefined ? [] : [[node, rows] as const];
+  });
+  const listed = new Map<string, { node: string; volumes: readonly BackupVolume[] | undefined }>();
+  await Promise.all(
+    planListings(perNode).wanted.map(async (entry) => {
+      // Undefined: the node went away after it listed its storages.
+      const volumes = await unlessNotReached(() => api.backupVolumes(entry.node, entry.storage));
+      listed.set(listingKey(entry), { node: entry.node, volumes });
+    }),
+  );
+  return { offered, unreached, listed };
+}
+
+/**
+ * What a reading of `nodes` finds, taken from a census of those nodes (or more): the same storages
+ * and volumes readBackups would list for them. A listing the census lost because its node went
+ * away leaves that node unreached, even when this reading would have listed a shared storage on
+ * another node.
+ */
+export function readingOf(census: BackupCensus, nodes: readonly string[]): BackupReading {
+  const sorted = [...new Set(nodes)].sort();
+  const unreached = new Set(sorted.filter((node) => census.unreached.has(node)));
+  const perNode = sorted.flatMap((node) => {
+    if (unreached.has(node)) return [];
+    const rows = census.offered.get(node);
+    if (rows === undefined) throw new Error(`the backup census did not read node ${node}`);
+    return [[node, rows] as const];
+  });
+  const storages = new Map(
+    perNode.map(([node, rows]) => [node, rows.filter((row) => row.active !== false)] as const),
+  );
+  const { wanted, inactive } = planListings(perNode);
+  const read = wanted.flatMap((entry) => {
+    const listing = census.listed.get(listingKey(entry));
+    if (listing === undefined) {
+      throw new Error(`the backup census did not list ${entry.storage} on ${entry.node}`);
+    }
+    if (listing.volumes !== undefined) return [{ ...entry, volumes: listing.volumes }];
+    unreached.add(listing.node);
+    return [];
+  });
   const listings = read.filter((listing) => !unreached.has(listing.node));
   return { storages, listings, inactive, unreached: [...unreached].sort() };
+}
+
+/**
+ * Lists every backup storage of the given nodes and the backup volumes on them, in parallel: a
+ * shared storage on the first node (by name) that offers it, a local one on every node.
+ */
+export async function readBackups(api: PveApi, nodes: readonly string[]): Promise<BackupReading> {
+  return readingOf(await takeBackupCensus(api, nodes), nodes);
 }
 
 /**
@@ -202,4 +272,23 @@ export function newestFirst(backups: Backup[]): Backup[] {
   return [...backups].sort(
     (a, b) => b.createdAtMs - a.createdAtMs || a.volid.localeCompare(b.volid),
   );
+}
+
+/**
+ * A user's backup count as `backup:count` gives it: the backups of the user's guests in the
+ * reading plus those being made, or no number and `uncounted`, the reason it cannot be counted.
+ */
+export function backupCountOf(
+  reading: BackupReading,
+  owners: { vmids: ReadonlySet<number> },
+  beingMade: number,
+  limit: number | null,
+  uncounted: string | null,
+): BackupCount {
+  if (uncounted !== null) return { used: null, limit, reason: uncounted };
+  return {
+    used: ownedBackups(reading.listings, owners.vmids).length + beingMade,
+    limit,
+    reason: null,
+  };
 }

@@ -1,9 +1,12 @@
+import type { BackupCount } from '../../shared/backup-schemas';
 import type { AdminUser, QuotaAdmin } from '../../shared/quota-schemas';
 import type { PveApi } from '../pve/api';
 import { describeUsage, overQuota, usageWithPending, type ResourceDelta } from '../quota/approve';
 import { own } from '../quota/limits';
 import { resolveUserLimits, type Policy } from '../quota/policy';
 import { computeUsage } from '../quota/usage';
+import { adminBackupCount, readAdminBackupSight } from './admin-backups';
+import type { BackupSlots } from './backup-slots';
 import { isGuestRow } from './ownership';
 import type { QuotaService } from './quota-service';
 
@@ -14,12 +17,18 @@ import type { QuotaService } from './quota-service';
 // a pool only with Pool.Audit on it) is reported as hidden rather than as using nothing, since
 // their guests would simply be missing from the count.
 
+/** Whether a counted number of backups is above its limit, like a resource over quota. */
+function isOverLimit(count: BackupCount): boolean {
+  return count.used !== null && count.limit !== null && count.used > count.limit;
+}
+
 /** Reads the cluster once and describes each user the policy names or a policy group holds. */
 export async function adminOverview(
   api: PveApi,
   quota: QuotaService,
   policy: Policy,
   pending: (userid: string) => ResourceDelta[],
+  backupSlots: BackupSlots,
 ): Promise<QuotaAdmin> {
   const [rows, listed] = await Promise.all([api.resources(), api.users()]);
   const groupsOf = new Map(listed.map((user) => [user.userid, user.groups]));
@@ -53,9 +62,22 @@ export async function adminOverview(
       hostCores: resource.maxcpu,
       resource,
     }));
+  // The backup storages of the nodes of the guests whose backups count are listed alongside.
+  const backupPools = new Set(
+    users
+      .filter((limits) => limits.backups.max !== null && hidden.get(limits.userid)?.length === 0)
+      .flatMap((limits) => limits.pools),
+  );
+  const backupRows = wanted.filter((row) => row.pool !== null && backupPools.has(row.pool));
   // An admin who may not list a storage still sees every other figure; those volumes are
   // reported as problems of unknown size.
-  const { read: guests, unread, sizes } = await quota.readGuests(api, wanted, { skipDenied: true });
+  const [{ read: guests, unread, sizes }, backupSight] = await Promise.all([
+    quota.readGuests(api, wanted, { skipDenied: true }),
+    readAdminBackupSight(
+      api,
+      backupRows.map((row) => row.node),
+    ),
+  ]);
 
   return {
     users: users.map((limits): AdminUser => {
@@ -76,11 +98,27 @@ export async function adminOverview(
         pending(limits.userid),
       );
       const resources = describeUsage(limits, usage);
+      const backupLimit = limits.backups.max;
+      const backups =
+        backupLimit === null
+          ? undefined
+          : adminBackupCount(
+              backupSight,
+              {
+                userid: limits.userid,
+                limit: backupLimit,
+                guests: guests.filter((g) => g.pool !== null && limits.pools.includes(g.pool)),
+                unread: usage.unread,
+              },
+              backupSlots,
+            );
+      const overBackups = backups !== undefined && isOverLimit(backups) ? ['backups'] : [];
       return {
         ...base,
         visibility: 'visible',
         resources,
-        overQuota: overQuota(resources),
+        ...(backups === undefined ? {} : { backups }),
+        overQuota: [...overQuota(resources), ...overBackups],
         problems: usage.problems,
         unread: usage.unread.map(({ node, type, vmid, reason }) => ({ node, type, vmid, reason })),
       };

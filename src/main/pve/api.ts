@@ -30,6 +30,7 @@ import {
   type StorageVolume,
   type UserMembership,
 } from './api-schemas';
+import { privilegeTreeSchema, type PrivilegeTree } from './own-permissions';
 
 // Typed wrappers for the PVE endpoints ProxDesk calls, each reading its answer with the schema
 // of that answer (api-schemas.ts).
@@ -73,6 +74,12 @@ export class PveApi {
         .filter((group) => group !== '')
         .sort(),
     }));
+  }
+
+  /** The caller's own effective privileges per ACL path; anyone may read their own. */
+  ownPermissions(): Promise<PrivilegeTree> {
+    const call = { method: 'GET', path: '/access/permissions' } as const;
+    return this.connection.call(call, privilegeTreeSchema, this.credentials());
   }
 
   /** The PCI devices of a node; PVE needs Sys.Audit or Sys.Modify on `/` for this. */

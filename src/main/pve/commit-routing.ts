@@ -52,6 +52,7 @@ export const apiRoutes: { [K in ApiMethod]: Route<Parameters<PveApi[K]>> } = {
   backupVolumes: read,
   nextId: read,
   nodeTasks: read,
+  ownPermissions: read,
   createGuest: {
     kind: 'commit',
     target: ([node, type, params]) => ({

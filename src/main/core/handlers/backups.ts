@@ -2,6 +2,7 @@ import type { BackupCreatePlan } from '../backup-planners';
 import { claimBackupSlot, planBackupCreate, planBackupDelete } from '../backup-planners';
 import { backupSlotsOf, backupsBeingMade } from '../backup-slots';
 import {
+  backupCountOf,
   backupOwners,
   newestFirst,
   ownedBackups,
@@ -100,10 +101,7 @@ async function countBackups(
   const owned = ownedBackups(reading.listings, vmids);
   const limit = snapshot.limits.backups.max;
   const uncounted = elevated ? elevatedUncounted : uncountedReason(reading, snapshot.usage.unread);
-  const count: BackupCount =
-    uncounted === null
-      ? { used: owned.length + beingMade, limit, reason: null }
-      : { used: null, limit, reason: uncounted };
+  const count = backupCountOf(reading, { vmids }, beingMade, limit, uncounted);
   return { reading, owned, count };
 }
 

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors';
+import { backupSlotsOf } from '../backup-slots';
 import type { HandlerGroup } from '../context';
 import { adminOverview } from '../quota-admin';
 
@@ -9,7 +10,8 @@ export const quotaAdminHandlers: HandlerGroup<'quota:admin' | 'policy:import'> =
     requireAdmin((await quota.limitsFor(api, userid)).admin, userid);
     const policy = quota.currentPolicy();
     if (policy === null) throw new AppError('POLICY_INVALID', 'No quota policy is installed.');
-    return adminOverview(api, quota, policy, (user) => reservations.pending(user));
+    const slots = backupSlotsOf(reservations);
+    return adminOverview(api, quota, policy, (user) => reservations.pending(user), slots);
   },
 
   'policy:import': async (input, { sessions, quota, log }) => {

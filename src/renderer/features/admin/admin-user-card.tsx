@@ -3,6 +3,7 @@ import type { AdminUser } from '../../../shared/quota-schemas';
 import { Notice } from '../../components/notice';
 import { QuotaRow } from '../quota/quota-row';
 import { countsUnread, UnreadGuestsNotice } from '../quota/unread-guests-notice';
+import { AdminBackupRow } from './admin-backup-row';
 
 /** One user of the admin view: usage bars against each limit, and whether they are over. */
 export function AdminUserCard({ user }: { user: AdminUser }): ReactNode {
@@ -31,7 +32,7 @@ export function AdminUserCard({ user }: { user: AdminUser }): ReactNode {
               {user.hiddenPools.join(', ')}, so this user's usage is unknown to you (not zero).
             </p>
           </Notice>
-        ) : user.resources.length === 0 ? (
+        ) : user.resources.length === 0 && user.backups === undefined ? (
           <p className="empty">The policy sets no limits for this user.</p>
         ) : (
           <ul className="quota-list">
@@ -42,15 +43,18 @@ export function AdminUserCard({ user }: { user: AdminUser }): ReactNode {
                 atLeast={countsUnread(resource.resource, user.unread)}
               />
             ))}
+            <AdminBackupRow count={user.backups} />
           </ul>
         )}
         {over ? (
           <p className="quota-muted" data-testid="over-quota-list">
             Over:{' '}
-            {user.resources
-              .filter((r) => user.overQuota.includes(r.resource))
-              .map((r) => r.label)
-              .join(', ')}
+            {[
+              ...user.resources
+                .filter((r) => user.overQuota.includes(r.resource))
+                .map((r) => r.label),
+              ...(user.overQuota.includes('backups') ? ['Backups'] : []),
+            ].join(', ')}
           </p>
         ) : null}
         {user.problems.length > 0 ? (
