@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 import type { AdminUser } from '../../../shared/quota-schemas';
 import { Notice } from '../../components/notice';
+import { BackupCountLine } from '../quota/backup-count-row';
 import { QuotaRow } from '../quota/quota-row';
 import { countsUnread, UnreadGuestsNotice } from '../quota/unread-guests-notice';
-import { AdminBackupRow } from './admin-backup-row';
 
 /** One user of the admin view: usage bars against each limit, and whether they are over. */
 export function AdminUserCard({ user }: { user: AdminUser }): ReactNode {
@@ -43,7 +43,7 @@ export function AdminUserCard({ user }: { user: AdminUser }): ReactNode {
                 atLeast={countsUnread(resource.resource, user.unread)}
               />
             ))}
-            <AdminBackupRow count={user.backups} />
+            <BackupCountLine count={user.backups} />
           </ul>
         )}
         {over ? (

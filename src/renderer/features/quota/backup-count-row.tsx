@@ -1,18 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import type { BackupCount } from '../../../shared/backup-schemas';
 import { backupCountQuery } from './quota-queries';
 import { QuotaRow } from './quota-row';
 
 /**
- * The Backups line of the quota panel, when the policy limits backups: kept (and being made)
- * against the limit, or why the count is not known. Nothing while it is read or when it fails:
- * the guest's Backups panel and the Back up dialog say more.
+ * A Backups line drawn from a backup count: kept (and being made) against the limit, or that the
+ * count is not known and why. Nothing without a count or when the policy sets no backup limit.
+ * The quota panel and the admin view's user cards both draw theirs with it.
  */
-export function BackupCountRow(): ReactNode {
-  const count = useQuery(backupCountQuery());
-  const data = count.data;
-  if (data === undefined || data.limit === null) return null;
-  if (data.used === null) {
+export function BackupCountLine({ count }: { count: BackupCount | undefined }): ReactNode {
+  if (count === undefined || count.limit === null) return null;
+  if (count.used === null) {
     return (
       <li className="quota-row" data-testid="quota-backups" data-level="none">
         <div className="quota-row-head">
@@ -20,22 +19,30 @@ export function BackupCountRow(): ReactNode {
           <span className="quota-figures quota-muted">not known</span>
         </div>
         <p className="quota-muted" data-testid="quota-backups-reason">
-          {data.reason}
+          {count.reason}
         </p>
       </li>
     );
   }
-  const available = Math.max(0, data.limit - data.used);
   return (
     <QuotaRow
       resource={{
         resource: 'backups',
         label: 'Backups',
         unit: 'count',
-        used: data.used,
-        limit: data.limit,
-        available,
+        used: count.used,
+        limit: count.limit,
+        available: Math.max(0, count.limit - count.used),
       }}
     />
   );
+}
+
+/**
+ * The Backups line of the quota panel, when the policy limits backups. Nothing while the count is
+ * read or when reading it fails: the guest's Backups panel and the Back up dialog say more.
+ */
+export function BackupCountRow(): ReactNode {
+  const count = useQuery(backupCountQuery());
+  return <BackupCountLine count={count.data} />;
 }
