@@ -133,7 +133,8 @@ export function SignInOptionsMessage({
             onRetry={retry ? askAgain : undefined}
             testId="realms-error"
           />
-          {action}
+          {/* The error message carries its own Try again; only the note is added. */}
+          {retry ? null : action}
         </>
       );
   }
