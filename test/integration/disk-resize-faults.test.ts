@@ -59,6 +59,23 @@ describe('disk:resize when PVE fails after accepting the resize', () => {
     expect(statusPolls.at(-1)?.status).toBe(200);
   });
 
+  it('reports the resize done and frees its reservation when only the task log cannot be read', async () => {
+    lab.sim.faults.statusOverride = {
+      status: 596,
+      message: 'Connection timed out',
+      path: /\/tasks\/.*\/log$/,
+    };
+
+    await lab.call('disk:resize', resizeA);
+    lab.sim.faults.statusOverride = undefined;
+    const usage = await lab.call('quota:usage');
+
+    expect(lab.sim.state.instances.get(101)?.config.virtio0).toBe('tank:vm-101-disk-0,size=94G');
+    // 114 GiB of tank's 120: counted once, from the config, with nothing left reserved.
+    const tank = usage.resources.find((row) => row.resource === 'storage:tank');
+    expect(tank?.used).toBe(114 * GiB);
+  });
+
   it('keeps the quota reserved when the task status cannot be read for longer than the grace', async () => {
     lab.sim.faults.statusOverride = {
       status: 596,

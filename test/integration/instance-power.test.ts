@@ -209,3 +209,76 @@ describe('instance:power', () => {
     expect(lab.sim.requests.length).toBe(before);
   });
 });
+
+describe('instance:power when its task cannot be followed', () => {
+  let lab: Lab;
+
+  beforeAll(async () => {
+    lab = await startLab(
+      { taskDurationMs: 400 },
+      { taskContactLostGraceMs: 20_000, taskDeadlineMs: 60_000 },
+    );
+    await lab.signIn();
+  });
+  afterAll(async () => {
+    await lab.close();
+  });
+
+  const statusPolls = (): number =>
+    lab.sim.requests.filter((request) => /\/tasks\/.*\/status$/.test(request.path)).length;
+
+  it('reports the action done when only its task log cannot be read', async () => {
+    lab.sim.faults.statusOverride = {
+      status: 596,
+      message: 'Connection timed out',
+      path: /\/tasks\/.*\/log$/,
+    };
+    try {
+      const result = await lab.call('instance:power', {
+        node: 'pve1',
+        type: 'qemu',
+        vmid: 100,
+        action: 'stop',
+      });
+      expect(result.task).toMatchObject({ status: 'ok', exitStatus: 'OK' });
+    } finally {
+      lab.sim.faults.statusOverride = undefined;
+    }
+  });
+
+  it('stops following at sign-out while contact is lost, saying the outcome is not known', async () => {
+    lab.sim.faults.statusOverride = {
+      status: 596,
+      message: 'Connection timed out',
+      path: /\/tasks\/.*\/status$/,
+    };
+    const stop = lab.sim.onRequest((request) => {
+      if (/\/tasks\/.*\/status$/.test(request.path)) void lab.core.invoke('session:logout');
+    });
+    try {
+      const started = Date.now();
+      const error = await lab.fail('instance:power', {
+        node: 'pve1',
+        type: 'qemu',
+        vmid: 100,
+        action: 'start',
+      });
+      const tookMs = Date.now() - started;
+      const pollsAtAnswer = statusPolls();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+
+      expect(error).toMatchObject({
+        code: 'OUTCOME_UNKNOWN',
+        details: { upid: expect.stringMatching(/^UPID:pve1:/) as unknown },
+      });
+      expect(error.message).toContain('start guest 100');
+      // Well within the 20 s grace, and nothing asked after the answer.
+      expect(tookMs).toBeLessThan(5_000);
+      expect(statusPolls()).toBe(pollsAtAnswer);
+    } finally {
+      stop();
+      lab.sim.faults.statusOverride = undefined;
+    }
+    expect(lab.sim.schemaViolations).toEqual([]);
+  });
+});

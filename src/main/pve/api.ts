@@ -273,15 +273,26 @@ export class PveApi {
   }
 
   /** A task's state. */
-  taskStatus(node: string, upid: string): Promise<z.infer<typeof taskStatusSchema>> {
+  taskStatus(
+    node: string,
+    upid: string,
+    signal?: AbortSignal,
+  ): Promise<z.infer<typeof taskStatusSchema>> {
     const path = pvePath`/nodes/${node}/tasks/${upid}/status`;
-    return this.connection.call({ method: 'GET', path }, taskStatusSchema, this.credentials());
+    const call = { method: 'GET', path, ...(signal ? { signal } : {}) } as const;
+    return this.connection.call(call, taskStatusSchema, this.credentials());
   }
 
   /** Task log lines from line `start` on. */
-  taskLog(node: string, upid: string, start: number): Promise<z.infer<typeof taskLogSchema>> {
+  taskLog(
+    node: string,
+    upid: string,
+    start: number,
+    signal?: AbortSignal,
+  ): Promise<z.infer<typeof taskLogSchema>> {
     const path = pvePath`/nodes/${node}/tasks/${upid}/log`;
-    const call = { method: 'GET', path, params: { start, limit: 500 } } as const;
+    const params = { start, limit: 500 };
+    const call = { method: 'GET', path, params, ...(signal ? { signal } : {}) } as const;
     return this.connection.call(call, taskLogSchema, this.credentials());
   }
 }

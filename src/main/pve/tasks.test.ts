@@ -7,8 +7,14 @@ const upid = 'UPID:pve2:0000A1B2:00C0FFEE:65000000:qmresize:100:alice@pve:';
 
 type Answer = { status: 'running' | 'stopped'; exitstatus?: string } | AppError;
 
-/** An API whose task status answers come from `answers` in turn, and a clock the sleeps move. */
-function scriptedTask(answers: Answer[]): {
+/**
+ * An API whose task status answers come from `answers` in turn, and a clock the sleeps move; a
+ * status poll takes `pollMs` of that clock, and the log fails with `logError` when it is given.
+ */
+function scriptedTask(
+  answers: Answer[],
+  { pollMs = 0, logError }: { pollMs?: number; logError?: AppError } = {},
+): {
   api: PveApi;
   clock: { now: () => number; sleep: (ms: number) => Promise<void> };
   polls: () => number;
@@ -19,10 +25,14 @@ function scriptedTask(answers: Answer[]): {
     taskStatus: () => {
       const answer = answers[Math.min(polls, answers.length - 1)];
       polls += 1;
+      time += pollMs;
       if (answer instanceof AppError) return Promise.reject(answer);
       return Promise.resolve(answer);
     },
-    taskLog: () => Promise.resolve([]),
+    taskLog: () =>
+      logError === undefined
+        ? Promise.resolve([{ n: 1, t: 'resizing' }])
+        : Promise.reject(logError),
   };
   return {
     api: api as unknown as PveApi,
@@ -93,6 +103,31 @@ describe('followTask', () => {
     const { api, clock, polls } = scriptedTask([{ status: 'running' }, error]);
     await expect(followTask(api, upid, { ...clock, minIntervalMs: 100 })).rejects.toBe(error);
     expect(polls()).toBe(2);
+  });
+
+  it('reports a stopped task by its status when its log cannot be read', async () => {
+    const { api, clock } = scriptedTask(
+      [{ status: 'running' }, { status: 'stopped', exitstatus: 'OK' }],
+      { logError: unreachable() },
+    );
+    const progress: string[][] = [];
+    const outcome = await followTask(api, upid, {
+      ...clock,
+      minIntervalMs: 100,
+      contactLostGraceMs: 0,
+      onProgress: (update) => progress.push(update.lines),
+    });
+    expect(outcome).toEqual({ upid, status: 'ok', exitStatus: 'OK' });
+    expect(progress).toEqual([[], []]);
+  });
+
+  it('counts the grace from when the first poll that did not get through was sent', async () => {
+    // Each poll hangs for 3 s before failing: the first has used up a 2 s grace by itself.
+    const { api, clock, polls } = scriptedTask([unreachable()], { pollMs: 3_000 });
+    await expect(
+      followTask(api, upid, { ...clock, minIntervalMs: 100, contactLostGraceMs: 2_000 }),
+    ).rejects.toMatchObject({ code: 'PVE_UNREACHABLE' });
+    expect(polls()).toBe(1);
   });
 
   it('does not wait past its deadline for contact to come back', async () => {

@@ -36,7 +36,8 @@ export interface FollowOptions {
  */
 const contactLostCodes = new Set(['PVE_UNREACHABLE', 'PVE_TIMEOUT', 'CLUSTER_UNREACHABLE']);
 
-function isContactLost(error: unknown): boolean {
+/** Whether an error says a request did not get through to PVE, rather than PVE refusing it. */
+export function isContactLost(error: unknown): error is AppError {
   return isAppError(error) && contactLostCodes.has(error.code);
 }
 
@@ -56,6 +57,27 @@ export function classifyExitStatus(exitStatus: string): TaskOutcome['status'] {
   // `WARNINGS: <n>` is PVE's success-with-warnings.
   if (/^WARNINGS: \d+$/.test(exitStatus)) return 'warnings';
   return 'failed';
+}
+
+/**
+ * The task's log lines after `after`, or none when the log cannot be read this time: the log only
+ * shows progress, and the status alone says whether and how the task ended.
+ */
+async function freshLogLines(
+  api: PveApi,
+  node: string,
+  upid: string,
+  after: number,
+  signal: AbortSignal | undefined,
+): Promise<Array<{ n: number; t: string }>> {
+  try {
+    const log = await api.taskLog(node, upid, after, signal);
+    // PVE numbers log lines from 1 and answers `start` as the 0-based line to begin with.
+    return log.filter((line) => line.n > after && line.t !== 'no content');
+  } catch {
+    signal?.throwIfAborted();
+    return [];
+  }
 }
 
 /**
@@ -81,22 +103,23 @@ export async function followTask(
 
   for (;;) {
     options.signal?.throwIfAborted();
+    const asked = now();
     let status: Awaited<ReturnType<PveApi['taskStatus']>>;
-    let log: Awaited<ReturnType<PveApi['taskLog']>>;
     try {
-      status = await api.taskStatus(node, upid);
-      log = await api.taskLog(node, upid, nextLine);
+      status = await api.taskStatus(node, upid, options.signal);
       lostSince = null;
     } catch (error) {
+      options.signal?.throwIfAborted();
       if (!isContactLost(error)) throw error;
-      lostSince ??= now();
+      // From when the first poll that did not get through was sent: one that hung until its
+      // timeout has used up the grace already.
+      lostSince ??= asked;
       if (now() - lostSince >= graceMs || now() + interval > deadline) throw error;
       await sleep(interval);
       interval = Math.min(maxInterval, Math.round(interval * 1.5));
       continue;
     }
-    // PVE numbers log lines from 1 and answers `start` as the 0-based line to begin with.
-    const fresh = log.filter((line) => line.n > nextLine && line.t !== 'no content');
+    const fresh = await freshLogLines(api, node, upid, nextLine, options.signal);
     if (fresh.length > 0) nextLine = Math.max(...fresh.map((line) => line.n));
     const exitStatus = status.status === 'stopped' ? (status.exitstatus ?? 'unknown') : null;
     options.onProgress?.({

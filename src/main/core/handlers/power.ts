@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors';
 import type { PowerAction } from '../../../shared/operation-schemas';
-import { followTask } from '../../pve/tasks';
+import { followTask, isContactLost } from '../../pve/tasks';
 import type { HandlerGroup } from '../context';
 import { findOwnedGuest } from '../ownership';
 
@@ -10,6 +10,24 @@ const actionWords: Record<PowerAction, string> = {
   reboot: 'reboot',
   stop: 'stop',
 };
+
+/**
+ * What to say when a power task was started but could not be followed to its end: contact was
+ * lost, or following was stopped by a sign-out. PVE has the task, so asking again is not the
+ * answer; the guest's state is. Other failures (the session refused, the deadline) pass as they
+ * are.
+ */
+function followLost(error: unknown, what: string, upid: string): unknown {
+  const stopped = error instanceof Error && error.name === 'AbortError';
+  const lost = isContactLost(error);
+  if (!stopped && !lost) return error;
+  const reason = lost ? ` (${error.message})` : '';
+  return new AppError(
+    'OUTCOME_UNKNOWN',
+    `PVE was asked to ${what}, but ProxDesk could not follow the task to its end${reason}. It may still be done; look at the guest's state before asking again.`,
+    { upid },
+  );
+}
 
 /**
  * Power actions. Whether the guest is already running or stopped is left to PVE, which knows
@@ -39,7 +57,11 @@ export const powerHandlers: HandlerGroup<'instance:power'> = {
         minIntervalMs: settings.taskPollMinMs,
         contactLostGraceMs: settings.taskContactLostGraceMs,
         now: context.now,
+        // A sign-out or the app closing stops following; the task runs on in PVE.
+        signal: context.background.signal,
         onProgress: (progress) => emit('task:progress', progress),
+      }).catch((error: unknown) => {
+        throw followLost(error, `${word} guest ${ref.vmid}`, upid);
       });
       if (outcome.status === 'failed') {
         throw new AppError(
