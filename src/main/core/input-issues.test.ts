@@ -30,6 +30,19 @@ describe('nonPlainInputIssue', () => {
     expect(nonPlainInputIssue({ disk: new Disk() })).toEqual({ path: 'disk', message });
   });
 
+  it('names the first field that is not plain data, and shortens a very deep path', () => {
+    const message = 'Expected plain fields, not a Map, Set, Date or other object.';
+    expect(nonPlainInputIssue({ node: new Map(), vmid: new Set() })).toEqual({
+      path: 'node',
+      message,
+    });
+    let deep: unknown = new Date(0);
+    for (let level = 0; level < 500; level += 1) deep = [deep];
+    const issue = nonPlainInputIssue({ keys: deep });
+    // The first 120 characters of keys.0.0.….0, then an ellipsis.
+    expect(issue?.path).toBe(`keys${'.0'.repeat(58)}…`);
+  });
+
   it('refuses a cyclic input instead of walking it forever', () => {
     const cyclic: Record<string, unknown> = { node: 'pve1' };
     cyclic.self = cyclic;

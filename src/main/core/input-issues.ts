@@ -13,6 +13,9 @@ export function describeInputIssues(issues: readonly z.core.$ZodIssue[]): Record
 /** Values looked at before an input is refused as too large; real inputs have a few dozen. */
 const maxInputValues = 100_000;
 
+/** Longest field path named in a message; a deep input's would be long enough to drown it. */
+const maxPathLength = 120;
+
 const tooLarge = { path: 'input', message: 'The input is too large or refers to itself.' };
 
 function isPlainObject(value: object): boolean {
@@ -36,13 +39,19 @@ export function nonPlainInputIssue(input: unknown): { path: string; message: str
     const { value, path } = pending.pop() as { value: unknown; path: string };
     if (typeof value !== 'object' || value === null) continue;
     if (!Array.isArray(value) && !isPlainObject(value)) {
-      return { path, message: 'Expected plain fields, not a Map, Set, Date or other object.' };
+      return {
+        path: path.length > maxPathLength ? `${path.slice(0, maxPathLength)}…` : path,
+        message: 'Expected plain fields, not a Map, Set, Date or other object.',
+      };
     }
     // An array's length is checked before its items are listed: a sparse one can be vast.
     const size = Array.isArray(value) ? value.length : Object.keys(value).length;
     budget -= size + 1;
     if (budget < 0) return tooLarge;
-    for (const [key, item] of Object.entries(value)) {
+    // Pushed last to first, so that the first field in the input is looked at, and named, first.
+    const entries = Object.entries(value);
+    for (let index = entries.length - 1; index >= 0; index -= 1) {
+      const [key, item] = entries[index] as [string, unknown];
       pending.push({ value: item, path: path === 'input' ? key : `${path}.${key}` });
     }
   }
