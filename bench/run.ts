@@ -13,8 +13,12 @@
 //                            simulator runs in a worker thread so that its CPU time is not
 //                            charged to the client, as a real node's is not, and has served the
 //                            same reads to a client in its own thread before the first
+//                            (`requests` counts one reading's requests, each `.round-trips` is
+//                            its `.wall` divided by the 20 ms; `sequential.wall` is the same
+//                            reading one config at a time)
 //   ops.requests.<channel>   requests of one call of each mutating channel, start to end, signed
 //                            in afresh as alice with no usage cached (usageMaxAgeMs 0)
+//   bench.total.wall         the whole run
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
