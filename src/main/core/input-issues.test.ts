@@ -43,6 +43,18 @@ describe('nonPlainInputIssue', () => {
     expect(issue?.path).toBe(`keys${'.0'.repeat(58)}…`);
   });
 
+  it('refuses an input whose reading throws, rather than throwing itself', () => {
+    const hostile = {
+      get node(): string {
+        throw new Error('boom');
+      },
+    };
+    expect(nonPlainInputIssue(hostile)).toEqual({
+      path: 'input',
+      message: 'The input could not be read.',
+    });
+  });
+
   it('refuses a cyclic input instead of walking it forever', () => {
     const cyclic: Record<string, unknown> = { node: 'pve1' };
     cyclic.self = cyclic;

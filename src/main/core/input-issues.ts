@@ -32,6 +32,15 @@ function isPlainObject(value: object): boolean {
  * huge or cyclic (a cycle never ends, so it runs out of budget too).
  */
 export function nonPlainInputIssue(input: unknown): { path: string; message: string } | null {
+  try {
+    return firstNonPlainValue(input);
+  } catch {
+    // Only an input handed to the core directly can get here: a getter that throws, a proxy.
+    return { path: 'input', message: 'The input could not be read.' };
+  }
+}
+
+function firstNonPlainValue(input: unknown): { path: string; message: string } | null {
   if (input === undefined) return null;
   const pending: Array<{ value: unknown; path: string }> = [{ value: input, path: 'input' }];
   let budget = maxInputValues;
