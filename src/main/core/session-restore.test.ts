@@ -103,6 +103,22 @@ describe('KeptSignInRestore', () => {
     expect(kept.read()).toEqual({ kind: 'none' });
   });
 
+  it('keeps the ticket for a retry when PVE fails on its side before judging it', async () => {
+    const { restore, kept } = failingRestore(
+      new AppError('PVE_ERROR', 'cfs-lock timeout', { status: 500 }),
+    );
+
+    await restore.run();
+
+    expect(restore.failure()).toEqual({
+      userid: 'alice@pve',
+      clusterUrl: url,
+      reason: 'PVE did not renew it (cfs-lock timeout).',
+      stillKept: true,
+    });
+    expect(kept.read()).toEqual({ kind: 'usable', kept: { clusterUrl: url, ticket } });
+  });
+
   it('deletes the ticket PVE refuses', async () => {
     const { restore, kept } = failingRestore(
       new AppError('SESSION_EXPIRED', 'expired', { status: 401 }),

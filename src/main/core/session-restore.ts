@@ -96,9 +96,13 @@ export class KeptSignInRestore {
     this.host.activate(session);
   }
 
-  /** Records why the renewal failed; deletes the kept ticket unless the cluster was unreachable. */
+  /**
+   * Records why the renewal failed; deletes the kept ticket unless the failure says nothing about
+   * it: the cluster was unreachable, or PVE failed on its side (a 5xx, such as a cluster
+   * filesystem lock that timed out) before it judged the ticket.
+   */
   private refused(error: unknown, marker: { userid: string; clusterUrl: string }): RestoreFailed {
-    if (isUnreachable(error)) {
+    if (isUnreachable(error) || isServerFailure(error)) {
       const reason =
         error instanceof AppError && error.code === 'TLS_ERROR'
           ? 'a secure connection to the cluster could not be set up.'
@@ -128,6 +132,12 @@ const unreachableCodes = new Set<ErrorCode>([
  */
 function isUnreachable(error: unknown): boolean {
   return error instanceof AppError && unreachableCodes.has(error.code) && !isPinMismatch(error);
+}
+
+/** PVE answered the renewal with a failure of its own (5xx), not a verdict on the ticket. */
+function isServerFailure(error: unknown): boolean {
+  if (!(error instanceof AppError) || isPinMismatch(error)) return false;
+  return (error.details?.status ?? 0) >= 500;
 }
 
 /** The node, or one of the cluster's nodes tried, presented a certificate other than its pin. */
