@@ -246,6 +246,24 @@ describe('instance:power when its task cannot be followed', () => {
     }
   });
 
+  it('reports the action done when PVE fails once on its side while asked about the task', async () => {
+    lab.sim.faults.statusOverride = {
+      status: 500,
+      message: 'cfs-lock timeout',
+      path: /\/tasks\/.*\/status$/,
+      remaining: 1,
+    };
+    const result = await lab.call('instance:power', {
+      node: 'pve1',
+      type: 'qemu',
+      vmid: 100,
+      action: 'start',
+    });
+    expect(result.task).toMatchObject({ status: 'ok', exitStatus: 'OK' });
+    expect(lab.sim.faults.statusOverride).toBeUndefined();
+    await lab.call('instance:power', { node: 'pve1', type: 'qemu', vmid: 100, action: 'stop' });
+  });
+
   it('stops following at sign-out while contact is lost, saying the outcome is not known', async () => {
     lab.sim.faults.statusOverride = {
       status: 596,

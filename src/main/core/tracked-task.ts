@@ -80,7 +80,7 @@ function outcomeUnknown(what: string, cause: unknown, upid?: string): AppError {
   const reason = cause instanceof AppError ? ` (${cause.message})` : '';
   return new AppError(
     'OUTCOME_UNKNOWN',
-    `ProxDesk lost contact with PVE after asking it to ${what}${reason}. The change may still happen, so its quota stays reserved; check the guest before trying again.`,
+    `ProxDesk asked PVE to ${what} but could not learn the outcome${reason}. The change may still happen, so its quota stays reserved; check the guest before trying again.`,
     upid === undefined ? undefined : { upid },
   );
 }

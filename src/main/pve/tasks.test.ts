@@ -98,11 +98,22 @@ describe('followTask', () => {
   it.each([
     ['a refused session', new AppError('SESSION_EXPIRED', 'Signed out.', { status: 401 })],
     ['a permission error', new AppError('PVE_PERMISSION', 'No Sys.Audit.', { status: 403 })],
-    ['an error of PVE', new AppError('PVE_ERROR', 'no such task', { status: 500 })],
+    ['a refused parameter', new AppError('PVE_VALIDATION', 'bad upid', { status: 400 })],
   ])('stops at once on %s', async (_case, error) => {
     const { api, clock, polls } = scriptedTask([{ status: 'running' }, error]);
     await expect(followTask(api, upid, { ...clock, minIntervalMs: 100 })).rejects.toBe(error);
     expect(polls()).toBe(2);
+  });
+
+  it('asks again after PVE fails on its side, within the grace', async () => {
+    const { api, clock, polls } = scriptedTask([
+      { status: 'running' },
+      new AppError('PVE_ERROR', 'cfs-lock timeout', { status: 500 }),
+      { status: 'stopped', exitstatus: 'OK' },
+    ]);
+    const outcome = await followTask(api, upid, { ...clock, minIntervalMs: 100 });
+    expect(outcome.status).toBe('ok');
+    expect(polls()).toBe(3);
   });
 
   it('reports a stopped task by its status when its log cannot be read', async () => {

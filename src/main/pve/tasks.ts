@@ -25,7 +25,8 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /**
    * How long polls may keep failing for want of contact (the node PVE forwards to is briefly
-   * unreachable, a connection drops) before following gives up with the last error.
+   * unreachable, a connection drops) or on PVE's side (a 5xx, such as a cluster filesystem lock
+   * that timed out) before following gives up with the last error.
    */
   contactLostGraceMs?: number;
 }
@@ -36,9 +37,13 @@ export interface FollowOptions {
  */
 const contactLostCodes = new Set(['PVE_UNREACHABLE', 'PVE_TIMEOUT', 'CLUSTER_UNREACHABLE']);
 
-/** Whether an error says a request did not get through to PVE, rather than PVE refusing it. */
-export function isContactLost(error: unknown): error is AppError {
-  return isAppError(error) && contactLostCodes.has(error.code);
+/**
+ * Whether a failed poll is worth sending again: it did not get through, or PVE failed on its
+ * side (5xx). A refused session (401) or permission (403) would only be refused again.
+ */
+function isPollRetryable(error: unknown): boolean {
+  if (!isAppError(error)) return false;
+  return contactLostCodes.has(error.code) || (error.details?.status ?? 0) >= 500;
 }
 
 const defaultSleep = (ms: number): Promise<void> =>
@@ -110,7 +115,7 @@ export async function followTask(
       lostSince = null;
     } catch (error) {
       options.signal?.throwIfAborted();
-      if (!isContactLost(error)) throw error;
+      if (!isPollRetryable(error)) throw error;
       // From when the first poll that did not get through was sent: one that hung until its
       // timeout has used up the grace already.
       lostSince ??= asked;

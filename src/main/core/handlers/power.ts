@@ -1,6 +1,6 @@
-import { AppError } from '../../../shared/errors';
+import { AppError, isAppError } from '../../../shared/errors';
 import type { PowerAction } from '../../../shared/operation-schemas';
-import { followTask, isContactLost } from '../../pve/tasks';
+import { followTask } from '../../pve/tasks';
 import type { HandlerGroup } from '../context';
 import { findOwnedGuest } from '../ownership';
 
@@ -13,21 +13,22 @@ const actionWords: Record<PowerAction, string> = {
 
 /**
  * What to say when a power task was started but could not be followed to its end: contact was
- * lost, or following was stopped by a sign-out. PVE has the task, so asking again is not the
- * answer; the guest's state is. Other failures (the session refused, the deadline) pass as they
- * are.
+ * lost, PVE kept failing to answer about it, or a sign-out stopped following. PVE has the task,
+ * so asking again is not the answer; the guest's state is. An ended session and the deadline
+ * (TASK_TIMEOUT, which says the task may still run) pass as they are.
  */
 function followLost(error: unknown, what: string, upid: string): unknown {
-  const stopped = error instanceof Error && error.name === 'AbortError';
-  const lost = isContactLost(error);
-  if (!stopped && !lost) return error;
-  const reason = lost ? ` (${error.message})` : '';
+  if (isAppError(error) && passedOn.has(error.code)) return error;
+  const reason = isAppError(error) ? ` (${error.message})` : '';
   return new AppError(
     'OUTCOME_UNKNOWN',
     `PVE was asked to ${what}, but ProxDesk could not follow the task to its end${reason}. It may still be done; look at the guest's state before asking again.`,
     { upid },
   );
 }
+
+/** Errors of following that say something other than "the outcome is not known". */
+const passedOn = new Set(['SESSION_EXPIRED', 'PVE_AUTH', 'TASK_TIMEOUT']);
 
 /**
  * Power actions. Whether the guest is already running or stopped is left to PVE, which knows
