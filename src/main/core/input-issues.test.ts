@@ -69,6 +69,10 @@ describe('nonPlainInputIssue', () => {
     expect(nonPlainInputIssue({ keys: new Array<number>(200_000).fill(1) })).toEqual(tooLarge);
     expect(nonPlainInputIssue({ keys: new Array(2 ** 31) })).toEqual(tooLarge);
     expect(nonPlainInputIssue({ keys: new Array<number>(500).fill(1) })).toBeNull();
+    const wide = Object.fromEntries(
+      Array.from({ length: 150_000 }, (_, index) => [`k${index}`, 1]),
+    );
+    expect(nonPlainInputIssue(wide)).toEqual(tooLarge);
   });
 
   it('takes an object shared by two fields, which a structured clone keeps shared', () => {

@@ -18,6 +18,17 @@ const maxPathLength = 120;
 
 const tooLarge = { path: 'input', message: 'The input is too large or refers to itself.' };
 
+/** How many own enumerable keys `value` has, counting no further than `limit` + 1. */
+function keyCountUpTo(value: object, limit: number): number {
+  let count = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    count += 1;
+    if (count > limit) break;
+  }
+  return count;
+}
+
 function isPlainObject(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
@@ -53,8 +64,9 @@ function firstNonPlainValue(input: unknown): { path: string; message: string } |
         message: 'Expected plain fields, not a Map, Set, Date or other object.',
       };
     }
-    // An array's length is checked before its items are listed: a sparse one can be vast.
-    const size = Array.isArray(value) ? value.length : Object.keys(value).length;
+    // Sizes are taken before anything is listed: a sparse array can be vast, and an object is
+    // counted only as far as the budget goes.
+    const size = Array.isArray(value) ? value.length : keyCountUpTo(value, budget);
     budget -= size + 1;
     if (budget < 0) return tooLarge;
     // Pushed last to first, so that the first field in the input is looked at, and named, first.
