@@ -1,7 +1,8 @@
-import { AppError, type ErrorCode } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import type { RestoreFailed } from '../../shared/session-schemas';
 import type { Logger } from '../log/logger';
 import type { Ticket } from '../pve/auth';
+import { isNoAnswer } from '../pve/errors';
 import type { KeptTickets } from './kept-ticket';
 import type { ActiveSession } from './session-status';
 import { renewOrExpire, restoreRefusal } from './ticket-renewal';
@@ -119,19 +120,13 @@ export class KeptSignInRestore {
   }
 }
 
-const unreachableCodes = new Set<ErrorCode>([
-  'PVE_UNREACHABLE',
-  'CLUSTER_UNREACHABLE',
-  'PVE_TIMEOUT',
-  'TLS_ERROR',
-]);
-
 /**
  * No node answered: refused connections, timeouts, a failed TLS set-up. PVE said nothing about the
  * ticket, so it may still be good. A pin mismatch is not among them: another server answered.
  */
 function isUnreachable(error: unknown): boolean {
-  return error instanceof AppError && unreachableCodes.has(error.code) && !isPinMismatch(error);
+  const noAnswer = isNoAnswer(error) || (error instanceof AppError && error.code === 'TLS_ERROR');
+  return noAnswer && !isPinMismatch(error);
 }
 
 /** PVE answered the renewal with a failure of its own (5xx), not a verdict on the ticket. */

@@ -1,6 +1,7 @@
 import { AppError, type ErrorCode } from '../../shared/errors';
 import { renewTicket, type Ticket } from '../pve/auth';
 import type { PveCaller } from '../pve/connection';
+import { isNoAnswer } from '../pve/errors';
 
 /** Renews a ticket; a ticket PVE no longer accepts ends the session (SESSION_EXPIRED). */
 export async function renewOrExpire(
@@ -24,11 +25,6 @@ export async function renewOrExpire(
 
 const refusedCodes = new Set<ErrorCode>(['SESSION_EXPIRED', 'PVE_AUTH']);
 const certificateCodes = new Set<ErrorCode>(['CERT_MISMATCH', 'CERT_NOT_TRUSTED', 'TLS_ERROR']);
-const unreachableCodes = new Set<ErrorCode>([
-  'PVE_UNREACHABLE',
-  'CLUSTER_UNREACHABLE',
-  'PVE_TIMEOUT',
-]);
 
 /** Why a kept sign-in could not be restored, as the end of "… because …". */
 export function restoreRefusal(error: unknown): string {
@@ -37,6 +33,6 @@ export function restoreRefusal(error: unknown): string {
   if (certificateCodes.has(error.code)) {
     return "the cluster's certificate is no longer the one you trusted.";
   }
-  if (unreachableCodes.has(error.code)) return 'the cluster could not be reached.';
+  if (isNoAnswer(error)) return 'the cluster could not be reached.';
   return `PVE did not renew it (${error.message}).`;
 }

@@ -35,6 +35,17 @@ export function isNodeNotReached(error: unknown): boolean {
   return status === 595 || status === 596 || status === 597;
 }
 
+const noAnswerCodes = new Set(['PVE_UNREACHABLE', 'CLUSTER_UNREACHABLE', 'PVE_TIMEOUT']);
+
+/**
+ * Whether a request got no answer about what it asked: no node could be reached, the node behind
+ * the one asked could not (595-597), or it timed out. Such a request may be sent again, and it
+ * says nothing about the session or the thing asked about.
+ */
+export function isNoAnswer(error: unknown): boolean {
+  return isAppError(error) && noAnswerCodes.has(error.code);
+}
+
 /** What mapPveResponse needs of an HTTP answer with a failure status. */
 export interface PveFailedResponse {
   status: number;

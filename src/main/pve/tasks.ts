@@ -1,6 +1,7 @@
 import { AppError, isAppError } from '../../shared/errors';
 import type { TaskOutcome } from '../../shared/contract';
 import type { PveApi } from './api';
+import { isNoAnswer } from './errors';
 
 /** What a follower reports while a task runs. */
 export interface TaskProgress {
@@ -32,18 +33,13 @@ export interface FollowOptions {
 }
 
 /**
- * Errors that say the poll did not get through, not that the task or the session is in trouble.
- * Asking a task's status again is harmless, and the task runs on whether or not anyone asks.
- */
-const contactLostCodes = new Set(['PVE_UNREACHABLE', 'PVE_TIMEOUT', 'CLUSTER_UNREACHABLE']);
-
-/**
  * Whether a failed poll is worth sending again: it did not get through, or PVE failed on its
  * side (5xx). A refused session (401) or permission (403) would only be refused again.
  */
 function isPollRetryable(error: unknown): boolean {
   if (!isAppError(error)) return false;
-  return contactLostCodes.has(error.code) || (error.details?.status ?? 0) >= 500;
+  // Asking a task's status again is harmless, and the task runs on whether or not anyone asks.
+  return isNoAnswer(error) || (error.details?.status ?? 0) >= 500;
 }
 
 const defaultSleep = (ms: number): Promise<void> =>
