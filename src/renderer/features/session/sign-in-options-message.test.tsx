@@ -17,37 +17,31 @@ function tryAgainButtons(html: string): number {
   return html.match(/<button[^>]*>Try again<\/button>/g)?.length ?? 0;
 }
 
+/** The message of a lookup in `view` whose last answer was a 500 from PVE. */
+function rendered(view: SignInOptionsView, retry: boolean, note?: string): string {
+  const lookup = {
+    view,
+    error: new ApiError('PVE_ERROR', 'internal error'),
+    askAgain: () => undefined,
+  };
+  return renderToStaticMarkup(<SignInOptionsMessage lookup={lookup} retry={retry} note={note} />);
+}
+
 describe('SignInOptionsMessage', () => {
   it.each(views.map((view) => [view.kind, view] as const))(
     'offers one Try again for a %s lookup when asked to',
     (_kind, view) => {
-      const html = renderToStaticMarkup(
-        <SignInOptionsMessage
-          lookup={{
-            view,
-            error: new ApiError('PVE_ERROR', 'internal error'),
-            askAgain: () => undefined,
-          }}
-          retry
-        />,
-      );
-      expect(tryAgainButtons(html)).toBe(1);
+      expect(tryAgainButtons(rendered(view, true))).toBe(1);
     },
   );
 
   it.each(views.map((view) => [view.kind, view] as const))(
     'offers none for a %s lookup when another covers it, and says so',
     (_kind, view) => {
-      const html = renderToStaticMarkup(
-        <SignInOptionsMessage
-          lookup={{
-            view,
-            error: new ApiError('PVE_ERROR', 'internal error'),
-            askAgain: () => undefined,
-          }}
-          retry={false}
-          note="Try again above also asks the cluster again how you can sign in."
-        />,
+      const html = rendered(
+        view,
+        false,
+        'Try again above also asks the cluster again how you can sign in.',
       );
       expect(tryAgainButtons(html)).toBe(0);
       expect(html).toContain('Try again above also asks the cluster again');
